@@ -1,0 +1,77 @@
+//! From parsed arguments to an exit code: the environment snapshot, the
+//! runtime, the command, and the one place errors are printed.
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::config::Env;
+use crate::error::{self, Failure, Kind};
+use crate::output::Mode;
+use crate::output::term::{self, Diag};
+
+pub fn run(cli: Cli) -> ExitCode {
+    let (mode, color) = match &cli.command {
+        Command::Chat(args) => (
+            if args.output.json {
+                Mode::Json
+            } else if args.output.raw {
+                Mode::Raw
+            } else {
+                Mode::Text
+            },
+            args.output.color,
+        ),
+        _ => (Mode::Text, None),
+    };
+    let env = Env::capture();
+    let no_color = env
+        .as_ref()
+        .is_ok_and(|e| e.non_empty("NO_COLOR").is_some());
+    let diag = Diag {
+        color: term::stderr_color(color, no_color),
+        quiet: cli.conn.quiet,
+    };
+    let result = match env {
+        Ok(env) => dispatch(&cli, &env, diag, mode).map_err(|e| (e, Some(env))),
+        Err(e) => Err((e, None)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((err, env)) => {
+            let code = error::exit_code(&err);
+            if code == 0 {
+                return ExitCode::SUCCESS;
+            }
+            let mut line = error::one_line(&err);
+            if let Some(env) = &env {
+                line = env.scrub_secrets(&line);
+            }
+            diag.error(&line);
+            if mode != Mode::Text {
+                let mut failure = error::failure_of(&err)
+                    .cloned()
+                    .unwrap_or_else(|| Failure::new(Kind::Other, ""));
+                failure.message = line;
+                diag.json(&failure.to_json());
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Config(args) => crate::cmd::config::run(&cli.conn, args, env),
+        Command::Generate { dir } => crate::cli::generate::write_all(dir),
+        Command::Chat(args) => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Failure::new(Kind::Other, format!("cannot start the runtime: {e}")))?;
+            runtime.block_on(async {
+                let mut ctrl_c = crate::cmd::exchange::interrupt();
+                crate::cmd::chat::run(&cli.conn, args, env, diag, mode, &mut ctrl_c).await
+            })
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! `yap chat` flags: where the prompt comes from, the request body fields,
+//! and the output mode.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Args, Default)]
+pub struct ChatArgs {
+    /// The prompt; words are joined with spaces; a lone - stands for stdin's text
+    #[arg(value_name = "PROMPT", allow_hyphen_values = false)]
+    pub prompt: Vec<String>,
+
+    /// The model [env: YAP_MODEL] [profile: model]
+    #[arg(short, long, value_name = "M", help_heading = "Request")]
+    pub model: Option<String>,
+
+    /// A leading system message
+    #[arg(short, long, value_name = "TEXT", help_heading = "Request")]
+    pub system: Option<String>,
+
+    /// A leading system message read from a file
+    #[arg(
+        long,
+        value_name = "PATH",
+        conflicts_with = "system",
+        help_heading = "Request"
+    )]
+    pub system_file: Option<PathBuf>,
+
+    /// Messages sent before the prompt: a JSON array or JSONL of message objects (- for stdin)
+    #[arg(long, value_name = "PATH|-", help_heading = "Request")]
+    pub messages: Option<String>,
+
+    /// A text file put in the user message, headed by its path (repeatable)
+    #[arg(short, long = "file", value_name = "PATH", help_heading = "Request")]
+    pub files: Vec<PathBuf>,
+
+    /// An image: a local file (sent as a data: URL) or an http(s) URL (repeatable)
+    #[arg(
+        short,
+        long = "image",
+        value_name = "PATH|URL",
+        help_heading = "Request"
+    )]
+    pub images: Vec<String>,
+
+    /// Sampling temperature
+    #[arg(short, long, value_name = "F", help_heading = "Request")]
+    pub temperature: Option<f64>,
+
+    /// Nucleus sampling probability mass
+    #[arg(long, value_name = "F", help_heading = "Request")]
+    pub top_p: Option<f64>,
+
+    /// max_tokens
+    #[arg(long, value_name = "N", help_heading = "Request")]
+    pub max_tokens: Option<u64>,
+
+    /// max_completion_tokens
+    #[arg(long, value_name = "N", help_heading = "Request")]
+    pub max_completion_tokens: Option<u64>,
+
+    /// A stop sequence (repeatable; sent as an array)
+    #[arg(long, value_name = "S", help_heading = "Request")]
+    pub stop: Vec<String>,
+
+    /// How many choices to generate
+    #[arg(
+        short = 'n',
+        long = "choices",
+        value_name = "N",
+        help_heading = "Request"
+    )]
+    pub n: Option<u32>,
+
+    /// presence_penalty
+    #[arg(
+        long,
+        value_name = "F",
+        allow_negative_numbers = true,
+        help_heading = "Request"
+    )]
+    pub presence_penalty: Option<f64>,
+
+    /// frequency_penalty
+    #[arg(
+        long,
+        value_name = "F",
+        allow_negative_numbers = true,
+        help_heading = "Request"
+    )]
+    pub frequency_penalty: Option<f64>,
+
+    /// A logit_bias entry, TOKEN=BIAS (repeatable)
+    #[arg(
+        long,
+        value_name = "TOKEN=BIAS",
+        allow_hyphen_values = true,
+        help_heading = "Request"
+    )]
+    pub logit_bias: Vec<String>,
+
+    /// seed
+    #[arg(long, value_name = "N", help_heading = "Request")]
+    pub seed: Option<i64>,
+
+    /// user
+    #[arg(long, value_name = "ID", help_heading = "Request")]
+    pub user: Option<String>,
+
+    /// Ask for a JSON object (response_format json_object)
+    #[arg(long, help_heading = "Request")]
+    pub json_object: bool,
+
+    /// Any body field, KEY=VALUE; VALUE is JSON if it parses, else a string;
+    /// a dotted KEY sets a nested field (repeatable)
+    #[arg(
+        short = 'o',
+        long = "param",
+        value_name = "KEY=VALUE",
+        help_heading = "Request"
+    )]
+    pub params: Vec<String>,
+
+    /// A JSON object deep-merged into the body: a file, - for stdin, or inline JSON
+    #[arg(long, value_name = "PATH|-|JSON", help_heading = "Request")]
+    pub body: Option<String>,
+
+    /// Ask for one JSON response instead of a stream (stream: false)
+    #[arg(long, help_heading = "Request")]
+    pub no_stream: bool,
+
+    /// Never read stdin, even when it is not a terminal [env: YAP_NO_STDIN=1]
+    #[arg(long, help_heading = "Request")]
+    pub no_stdin: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct OutputArgs {
+    /// Print one JSON document, the response object (a stream is assembled)
+    #[arg(long, conflicts_with = "raw", help_heading = "Output")]
+    pub json: bool,
+
+    /// Print what the server sent: each SSE data payload as one line, or the body as is
+    #[arg(long, help_heading = "Output")]
+    pub raw: bool,
+
+    /// Print token usage on stderr
+    #[arg(short, long, help_heading = "Output")]
+    pub usage: bool,
+
+    /// Print the model's reasoning text on stderr as it arrives
+    #[arg(long, help_heading = "Output")]
+    pub reasoning: bool,
+
+    /// Colour on stderr [default: auto; NO_COLOR turns it off]
+    #[arg(long, value_enum, value_name = "WHEN", help_heading = "Output")]
+    pub color: Option<ColorChoice>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

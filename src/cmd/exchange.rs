@@ -1,0 +1,271 @@
+//! One exchange: send a prepared request, read the response (SSE or JSON,
+//! by its Content-Type), pass every event to the assembler and the sink,
+//! and give the verdict. Shared by every command that talks to a model.
+//!
+//! Deadlines and Ctrl-C are watched here, around every await, so that what
+//! arrived is always finished off (final newline, partial `--json`) before
+//! yap exits 7 or 130.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::config::{ApiKey, Settings};
+use crate::error::{Failure, Kind};
+use crate::output::Sink;
+use crate::output::progress::Spinner;
+use crate::output::term::Diag;
+use crate::request::Prepared;
+use crate::stream::assemble::Assembler;
+use crate::stream::chunk::Chunk;
+use crate::stream::sse::{SseDecoder, SseEvent};
+use crate::transport::Transport;
+
+/// Resolves when the user presses Ctrl-C.
+pub type Interrupt = Pin<Box<dyn Future<Output = ()>>>;
+
+pub fn interrupt() -> Interrupt {
+    Box::pin(async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    })
+}
+
+async fn until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn timed_out(settings: &Settings) -> Failure {
+    let secs = settings.timeout.map_or(0.0, |t| t.as_secs_f64());
+    Failure::new(
+        Kind::Network,
+        format!("timed out after {secs} s (--timeout)"),
+    )
+}
+
+/// What an exchange produced, whatever its verdict.
+pub struct Exchange {
+    pub assembler: Assembler,
+    pub result: Result<(), Failure>,
+}
+
+pub struct Options<'a> {
+    pub settings: &'a Settings,
+    pub key: Option<&'a ApiKey>,
+    pub diag: Diag,
+    pub spinner: bool,
+    /// Keep every text in the assembler (`--json`, interactive history).
+    pub keep_all: bool,
+    pub deadline: Option<Instant>,
+}
+
+pub async fn run(
+    opts: &Options<'_>,
+    req: &Prepared,
+    sink: &mut dyn Sink,
+    ctrl_c: &mut Interrupt,
+) -> Result<Exchange, anyhow::Error> {
+    let transport = Transport::new(opts.settings, opts.deadline)?;
+    let mut spinner = Spinner::start(
+        opts.spinner && !opts.settings.quiet,
+        "waiting for the model",
+    );
+    let diag = opts.diag;
+    let mut note = |line: &str| diag.note(line);
+    let response = tokio::select! {
+        r = transport.send(req, opts.key, &mut note) => r,
+        () = until(opts.deadline) => Err(timed_out(opts.settings)),
+        () = &mut *ctrl_c => Err(Failure::new(Kind::Interrupted, "interrupted")),
+    };
+    let response = match response {
+        Ok(r) => r,
+        Err(f) => {
+            spinner.stop();
+            return Err(f.into());
+        }
+    };
+    let started = response.started;
+    let mut resp = response.inner;
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+
+    let mut asm = Assembler::new(opts.keep_all);
+    let mut dec = SseDecoder::new();
+    let mut is_sse: Option<bool> = None;
+    let mut body = Vec::new();
+    let mut state = PumpState::default();
+    let mut failure: Option<Failure> = None;
+    let mut bytes_in = 0usize;
+    let idle = transport.idle_timeout();
+    loop {
+        let next = tokio::select! {
+            r = tokio::time::timeout(idle, resp.chunk()) => r,
+            () = until(opts.deadline) => { failure = Some(timed_out(opts.settings)); break; }
+            () = &mut *ctrl_c => { failure = Some(Failure::new(Kind::Interrupted, "interrupted")); break; }
+        };
+        let bytes = match next {
+            Err(_) => {
+                failure = Some(Failure::new(
+                    Kind::Network,
+                    format!(
+                        "no data from the server for {} s (--idle-timeout)",
+                        idle.as_secs_f64()
+                    ),
+                ));
+                break;
+            }
+            // A connection broken mid-body ends the stream; the assembler
+            // then tells a complete answer from a cut one.
+            Ok(Err(_)) | Ok(Ok(None)) => break,
+            Ok(Ok(Some(bytes))) => bytes,
+        };
+        spinner.stop();
+        bytes_in += bytes.len();
+        let sse = *is_sse.get_or_insert_with(|| looks_like_sse(&content_type, &bytes));
+        if sse {
+            dec.feed(&bytes, &mut |ev| state.event(ev, started, &mut asm, sink))?;
+            sink.flush()?;
+            if state.stop {
+                break;
+            }
+        } else {
+            body.extend_from_slice(&bytes);
+        }
+    }
+    spinner.stop();
+    if is_sse == Some(true) {
+        dec.finish();
+    } else if failure.is_none() {
+        failure = read_document(&body, started, &mut asm, sink)?;
+    }
+    if opts.settings.verbose {
+        diag.note(&format!(
+            "* {bytes_in} bytes in {} ms",
+            started.elapsed().as_millis()
+        ));
+    }
+    sink.finish(&asm)?;
+    let result = match (failure, state.malformed) {
+        (Some(f), _) => Err(f),
+        (None, Some(m)) => Err(Failure::new(Kind::Incomplete, m)),
+        (None, None) => asm.check(),
+    };
+    Ok(Exchange {
+        assembler: asm,
+        result,
+    })
+}
+
+fn looks_like_sse(content_type: &str, first: &[u8]) -> bool {
+    if content_type.contains("event-stream") {
+        return true;
+    }
+    if content_type.contains("json") {
+        return false;
+    }
+    let start = first.trim_ascii_start();
+    start.starts_with(b"data:") || start.starts_with(b":") || start.starts_with(b"event:")
+}
+
+#[derive(Default)]
+struct PumpState {
+    stop: bool,
+    malformed: Option<String>,
+}
+
+impl PumpState {
+    fn event(
+        &mut self,
+        ev: SseEvent<'_>,
+        started: Instant,
+        asm: &mut Assembler,
+        sink: &mut dyn Sink,
+    ) -> io::Result<()> {
+        if self.stop {
+            return Ok(());
+        }
+        if ev.data == "[DONE]" {
+            asm.done_seen = true;
+            self.stop = true;
+            return Ok(());
+        }
+        let at: Duration = started.elapsed();
+        sink.payload(ev.data.as_bytes(), true, at)?;
+        if ev.kind == "error" {
+            let value = serde_json::from_str::<Value>(ev.data)
+                .map(|v| v.get("error").cloned().unwrap_or(v))
+                .unwrap_or_else(|_| Value::String(ev.data.to_string()));
+            asm.on_error(value);
+            self.stop = true;
+            return Ok(());
+        }
+        match Chunk::parse(ev.data) {
+            Ok(chunk) => {
+                asm.on_chunk(&chunk);
+                sink.chunk(&chunk)?;
+                if chunk.error.as_ref().is_some_and(|e| !e.is_null()) {
+                    self.stop = true;
+                }
+            }
+            Err(e) => {
+                let shown: String = ev.data.chars().take(80).collect();
+                self.malformed = Some(format!(
+                    "the server sent an event that is not valid JSON ({e}): {shown}"
+                ));
+                self.stop = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A non-streamed body: passed to the sink as is, then read as one chunk.
+/// `Ok(Some(failure))` when it is not the JSON document it should be.
+fn read_document(
+    body: &[u8],
+    started: Instant,
+    asm: &mut Assembler,
+    sink: &mut dyn Sink,
+) -> io::Result<Option<Failure>> {
+    sink.payload(body, false, started.elapsed())?;
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Ok(Some(Failure::new(
+            Kind::Incomplete,
+            "the response body is not UTF-8 text",
+        )));
+    };
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let shown: String = text.trim().chars().take(80).collect();
+            return Ok(Some(Failure::new(
+                Kind::Incomplete,
+                format!("the response is not valid JSON ({e}): {shown}"),
+            )));
+        }
+    };
+    let chunk = match Chunk::parse(text) {
+        Ok(c) => c,
+        Err(e) => {
+            return Ok(Some(Failure::new(
+                Kind::Incomplete,
+                format!("the response has an unexpected shape: {e}"),
+            )));
+        }
+    };
+    asm.on_chunk(&chunk);
+    sink.chunk(&chunk)?;
+    asm.set_document(value);
+    Ok(None)
+}

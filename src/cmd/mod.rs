@@ -1,0 +1,6 @@
+//! Commands: each wires the layers together and holds no parsing or
+//! formatting of its own.
+
+pub mod chat;
+pub mod config;
+pub mod exchange;

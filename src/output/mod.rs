@@ -1,0 +1,42 @@
+//! Sinks: where events go. Text, `--json` and `--raw` are three sinks of
+//! one trait; a recorder (cassettes, history) will be another. Sinks know
+//! events and writers, never HTTP.
+
+pub mod json;
+pub mod progress;
+pub mod raw;
+pub mod term;
+pub mod text;
+
+use std::io;
+use std::time::Duration;
+
+use crate::stream::assemble::Assembler;
+use crate::stream::chunk::Chunk;
+
+pub trait Sink {
+    /// One SSE `data` payload as it arrived (`[DONE]` excluded), or the
+    /// whole body of a non-streamed response (`streamed` false).
+    fn payload(&mut self, _data: &[u8], _streamed: bool, _at: Duration) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// One parsed chunk (a non-streamed answer comes as one chunk).
+    fn chunk(&mut self, _chunk: &Chunk<'_>) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Called after each network read: push out what is buffered.
+    fn flush(&mut self) -> io::Result<()>;
+
+    /// The response ended (completely or not): write what is left.
+    fn finish(&mut self, asm: &Assembler) -> io::Result<()>;
+}
+
+/// The output mode a command was asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Text,
+    Json,
+    Raw,
+}

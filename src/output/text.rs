@@ -1,0 +1,132 @@
+//! Text mode: choice 0's content to stdout as it arrives; the other choices
+//! (with `-n`) after the stream, each after a blank line; then one JSON line
+//! per tool call. Reasoning goes to stderr with `--reasoning`. A final
+//! newline is added unless the content already ends with one.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::Sink;
+use super::term::Diag;
+use crate::stream::assemble::{Assembler, ToolCall};
+use crate::stream::chunk::Chunk;
+
+pub struct TextSink<W: Write> {
+    out: W,
+    diag: Diag,
+    show_reasoning: bool,
+    /// Bytes written to stdout so far, and whether the last one was `\n`.
+    wrote: bool,
+    ends_newline: bool,
+    /// Reasoning was written to stderr and not yet closed by a newline.
+    reasoning_open: bool,
+    pub warnings: Vec<String>,
+}
+
+impl<W: Write> TextSink<W> {
+    pub fn new(out: W, diag: Diag, show_reasoning: bool) -> TextSink<W> {
+        TextSink {
+            out,
+            diag,
+            show_reasoning,
+            wrote: false,
+            ends_newline: false,
+            reasoning_open: false,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn write(&mut self, text: &str) -> io::Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.out.write_all(text.as_bytes())?;
+        self.wrote = true;
+        self.ends_newline = text.ends_with('\n');
+        Ok(())
+    }
+
+    fn close_line(&mut self) -> io::Result<()> {
+        if self.wrote && !self.ends_newline {
+            self.write("\n")?;
+        }
+        Ok(())
+    }
+
+    fn close_reasoning(&mut self) {
+        if self.reasoning_open {
+            self.diag.text("\n");
+            self.reasoning_open = false;
+        }
+    }
+
+    fn tool_call_line(&mut self, call: &ToolCall) -> io::Result<()> {
+        let line = match serde_json::from_str::<Value>(if call.arguments.trim().is_empty() {
+            "{}"
+        } else {
+            &call.arguments
+        }) {
+            Ok(args) => json!({"id": call.id, "name": call.name, "arguments": args}),
+            Err(_) => {
+                self.warnings.push(format!(
+                    "the arguments of tool call {} ({}) are not valid JSON; printed as arguments_raw",
+                    call.id, call.name
+                ));
+                json!({"id": call.id, "name": call.name, "arguments_raw": call.arguments})
+            }
+        };
+        self.write(&line.to_string())?;
+        self.write("\n")
+    }
+}
+
+impl<W: Write> Sink for TextSink<W> {
+    fn chunk(&mut self, chunk: &Chunk<'_>) -> io::Result<()> {
+        for (pos, c) in chunk.choices.iter().flatten().enumerate() {
+            if c.index.unwrap_or(pos as u32) != 0 {
+                continue;
+            }
+            if let Some(text) = c.text.as_deref() {
+                self.write(text)?;
+            }
+            let Some(delta) = &c.delta else { continue };
+            if self.show_reasoning
+                && let Some(r) = delta.reasoning_text()
+            {
+                self.diag.text(r);
+                self.reasoning_open = !r.ends_with('\n');
+            }
+            if let Some(text) = delta.content_text() {
+                self.close_reasoning();
+                self.write(text)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    fn finish(&mut self, asm: &Assembler) -> io::Result<()> {
+        self.close_reasoning();
+        self.close_line()?;
+        for (index, choice) in &asm.choices {
+            if *index == 0 || !choice.saw_content {
+                continue;
+            }
+            if self.wrote {
+                self.write("\n")?;
+            }
+            self.write(&choice.content)?;
+            self.close_line()?;
+        }
+        for choice in asm.choices.values() {
+            for call in choice.tool_calls.values() {
+                self.tool_call_line(call)?;
+            }
+        }
+        self.out.flush()
+    }
+}

@@ -1,0 +1,296 @@
+//! The `/chat/completions` body, built from already-read inputs. Pure: no
+//! environment, files or network here.
+//!
+//! Precedence, lowest first: profile `body`, `--body`, named flags, `-o`.
+
+use serde_json::{Map, Value, json};
+
+use super::params::{deep_merge, parse_param, set_path};
+use crate::cli::ChatArgs;
+use crate::error::Failure;
+
+/// Everything the body is made of, read and checked by the caller.
+#[derive(Debug, Default)]
+pub struct ChatInputs {
+    pub model: String,
+    pub system: Option<String>,
+    /// From `--messages`, sent as given.
+    pub messages: Vec<Value>,
+    pub user_text: Option<String>,
+    /// `image_url` URLs (http(s) or `data:`).
+    pub images: Vec<String>,
+    pub profile_body: Option<Value>,
+    pub body_flag: Option<Value>,
+    pub stream: bool,
+    pub stream_usage: bool,
+}
+
+/// Build the request body.
+pub fn build(inputs: ChatInputs, args: &ChatArgs) -> Result<Value, Failure> {
+    let mut body = Value::Object(Map::new());
+    if let Some(profile) = inputs.profile_body {
+        deep_merge(&mut body, profile);
+    }
+    if let Some(flag) = inputs.body_flag {
+        deep_merge(&mut body, flag);
+    }
+
+    let mut named = named_fields(args)?;
+    named.insert("model".into(), Value::String(inputs.model));
+    let mut messages = Vec::new();
+    if let Some(system) = inputs.system {
+        messages.push(json!({"role": "system", "content": system}));
+    }
+    messages.extend(inputs.messages);
+    if let Some(user) = user_message(inputs.user_text, &inputs.images) {
+        messages.push(user);
+    }
+    named.insert("messages".into(), Value::Array(messages));
+    named.insert("stream".into(), Value::Bool(inputs.stream));
+    let added_usage = inputs.stream && inputs.stream_usage;
+    if added_usage {
+        named.insert("stream_options".into(), json!({"include_usage": true}));
+    }
+    deep_merge(&mut body, Value::Object(named));
+
+    let mut map = match body {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    for raw in &args.params {
+        let (path, value) = parse_param(raw)?;
+        set_path(&mut map, &path, value);
+    }
+    // A server rejects stream_options on a non-streamed request: drop what
+    // yap added when `-o stream=false` (or --body) turned streaming off.
+    if added_usage
+        && map.get("stream") != Some(&Value::Bool(true))
+        && let Some(Value::Object(opts)) = map.get_mut("stream_options")
+    {
+        opts.remove("include_usage");
+        if opts.is_empty() {
+            map.remove("stream_options");
+        }
+    }
+    let has_messages = map
+        .get("messages")
+        .and_then(Value::as_array)
+        .is_some_and(|m| !m.is_empty());
+    if !has_messages {
+        return Err(Failure::usage(
+            "nothing to send: give a prompt, pipe text on stdin, or pass --messages",
+        ));
+    }
+    Ok(Value::Object(map))
+}
+
+fn user_message(text: Option<String>, images: &[String]) -> Option<Value> {
+    if images.is_empty() {
+        return text.map(|t| json!({"role": "user", "content": t}));
+    }
+    let mut parts = Vec::new();
+    if let Some(t) = text {
+        parts.push(json!({"type": "text", "text": t}));
+    }
+    for url in images {
+        parts.push(json!({"type": "image_url", "image_url": {"url": url}}));
+    }
+    Some(json!({"role": "user", "content": parts}))
+}
+
+/// The fields of SPEC's table that have their own flag, with JSON types.
+fn named_fields(args: &ChatArgs) -> Result<Map<String, Value>, Failure> {
+    let mut m = Map::new();
+    let mut num = |key: &str, v: Option<f64>| {
+        if let Some(v) = v {
+            m.insert(key.into(), json!(v));
+        }
+    };
+    num("temperature", args.temperature);
+    num("top_p", args.top_p);
+    num("presence_penalty", args.presence_penalty);
+    num("frequency_penalty", args.frequency_penalty);
+    if let Some(n) = args.max_tokens {
+        m.insert("max_tokens".into(), json!(n));
+    }
+    if let Some(n) = args.max_completion_tokens {
+        m.insert("max_completion_tokens".into(), json!(n));
+    }
+    if !args.stop.is_empty() {
+        m.insert("stop".into(), json!(args.stop));
+    }
+    if let Some(n) = args.n {
+        m.insert("n".into(), json!(n));
+    }
+    if let Some(seed) = args.seed {
+        m.insert("seed".into(), json!(seed));
+    }
+    if let Some(user) = &args.user {
+        m.insert("user".into(), json!(user));
+    }
+    if args.json_object {
+        m.insert("response_format".into(), json!({"type": "json_object"}));
+    }
+    if !args.logit_bias.is_empty() {
+        let mut bias = Map::new();
+        for raw in &args.logit_bias {
+            let (token, value) = raw.split_once('=').ok_or_else(|| {
+                Failure::usage(format!("--logit-bias '{raw}': expected TOKEN=BIAS"))
+            })?;
+            let value: f64 = value.trim().parse().map_err(|_| {
+                Failure::usage(format!(
+                    "--logit-bias '{raw}': BIAS must be a number (-100 to 100)"
+                ))
+            })?;
+            if !(-100.0..=100.0).contains(&value) {
+                return Err(Failure::usage(format!(
+                    "--logit-bias '{raw}': BIAS must be between -100 and 100"
+                )));
+            }
+            let number = if value.fract() == 0.0 {
+                json!(value as i64)
+            } else {
+                json!(value)
+            };
+            bias.insert(token.trim().to_string(), number);
+        }
+        m.insert("logit_bias".into(), Value::Object(bias));
+    }
+    Ok(m)
+}
+
+/// Parse `--messages` text: a JSON array of objects, or one object per line.
+pub fn parse_messages(text: &str, from: &str) -> Result<Vec<Value>, Failure> {
+    let trimmed = text.trim_start();
+    let values: Vec<Value> = if trimmed.starts_with('[') {
+        serde_json::from_str(trimmed).map_err(|e| {
+            Failure::usage(format!("--messages {from}: not a valid JSON array: {e}"))
+        })?
+    } else {
+        let mut out = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            out.push(serde_json::from_str(line).map_err(|e| {
+                Failure::usage(format!(
+                    "--messages {from}: line {}: not valid JSON: {e}",
+                    i + 1
+                ))
+            })?);
+        }
+        out
+    };
+    for (i, v) in values.iter().enumerate() {
+        if !v.get("role").is_some_and(Value::is_string) {
+            return Err(Failure::usage(format!(
+                "--messages {from}: message {} is not an object with a \"role\"",
+                i + 1
+            )));
+        }
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(text: &str) -> ChatInputs {
+        ChatInputs {
+            model: "m".into(),
+            user_text: Some(text.into()),
+            stream: true,
+            stream_usage: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn flags_have_json_types() {
+        let args = ChatArgs {
+            temperature: Some(0.7),
+            max_tokens: Some(5),
+            stop: vec!["END".into()],
+            n: Some(2),
+            seed: Some(-3),
+            logit_bias: vec!["50256=-100".into(), "42=0.5".into()],
+            ..Default::default()
+        };
+        let body = build(inputs("hi"), &args).unwrap();
+        assert_eq!(body["temperature"], json!(0.7));
+        assert_eq!(body["max_tokens"], json!(5));
+        assert_eq!(body["stop"], json!(["END"]));
+        assert_eq!(body["n"], json!(2));
+        assert_eq!(body["seed"], json!(-3));
+        assert_eq!(body["logit_bias"], json!({"50256": -100, "42": 0.5}));
+        assert_eq!(body["stream"], json!(true));
+        assert_eq!(body["stream_options"], json!({"include_usage": true}));
+        assert_eq!(body["messages"], json!([{"role": "user", "content": "hi"}]));
+    }
+
+    #[test]
+    fn precedence_profile_body_flags_params() {
+        let args = ChatArgs {
+            temperature: Some(0.5),
+            params: vec!["temperature=0.9".into(), "labels.team=infra".into()],
+            ..Default::default()
+        };
+        let mut i = inputs("hi");
+        i.profile_body = Some(json!({"temperature": 0.1, "store": true, "labels": {"env": "p"}}));
+        i.body_flag = Some(json!({"temperature": 0.2, "store": false}));
+        let body = build(i, &args).unwrap();
+        assert_eq!(body["temperature"], json!(0.9));
+        assert_eq!(body["store"], json!(false));
+        assert_eq!(body["labels"], json!({"env": "p", "team": "infra"}));
+    }
+
+    #[test]
+    fn stream_false_by_param_drops_stream_options() {
+        let args = ChatArgs {
+            params: vec!["stream=false".into()],
+            ..Default::default()
+        };
+        let body = build(inputs("hi"), &args).unwrap();
+        assert_eq!(body["stream"], json!(false));
+        assert!(body.get("stream_options").is_none());
+    }
+
+    #[test]
+    fn images_make_content_parts() {
+        let mut i = inputs("what is this");
+        i.images = vec!["https://x/cat.png".into()];
+        let body = build(i, &ChatArgs::default()).unwrap();
+        assert_eq!(
+            body["messages"][0]["content"],
+            json!([
+                {"type": "text", "text": "what is this"},
+                {"type": "image_url", "image_url": {"url": "https://x/cat.png"}}
+            ])
+        );
+    }
+
+    #[test]
+    fn messages_parse_as_array_or_jsonl() {
+        let a = parse_messages(r#"[{"role":"user","content":"a","name":"x"}]"#, "f").unwrap();
+        assert_eq!(a[0]["name"], json!("x"));
+        let b = parse_messages(
+            "{\"role\":\"user\",\"content\":\"a\"}\n\n{\"role\":\"assistant\",\"content\":\"b\"}\n",
+            "f",
+        )
+        .unwrap();
+        assert_eq!(b.len(), 2);
+        assert!(parse_messages("[1]", "f").is_err());
+        assert!(parse_messages("{bad", "f").is_err());
+    }
+
+    #[test]
+    fn nothing_to_send_is_a_usage_error() {
+        let mut i = inputs("x");
+        i.user_text = None;
+        assert_eq!(
+            build(i, &ChatArgs::default()).unwrap_err().kind.exit_code(),
+            2
+        );
+    }
+}

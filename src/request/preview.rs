@@ -1,0 +1,128 @@
+//! `--dry-run` and `--curl`: the prepared request shown instead of sent.
+//! Neither ever holds the key: dry-run prints `[redacted]`, curl refers to
+//! the variable (`"$OPENAI_API_KEY"`) so the shell fills it in.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use super::Prepared;
+
+/// Method, URL, headers (key redacted), a blank line, the body.
+pub fn dry_run(req: &Prepared) -> String {
+    let mut out = format!("{} {}\n", req.method, req.url);
+    if let Some((name, prefix)) = req.auth.header() {
+        let _ = writeln!(out, "{name}: {prefix}[redacted]");
+    }
+    for (name, value) in &req.headers {
+        let _ = writeln!(out, "{name}: {value}");
+    }
+    if let Some(body) = &req.body {
+        out.push('\n');
+        out.push_str(&serde_json::to_string_pretty(body).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+/// Options that change how curl connects, mirrored from the settings.
+#[derive(Debug, Default)]
+pub struct CurlOptions<'a> {
+    pub proxy: Option<&'a str>,
+    pub connect_timeout: Option<Duration>,
+    pub timeout: Option<Duration>,
+}
+
+/// A `sh` command line that sends the same request.
+pub fn curl(req: &Prepared, opts: &CurlOptions) -> String {
+    let mut parts: Vec<String> = vec!["curl".into()];
+    if req.wants_stream() {
+        parts.push("-N".into());
+    }
+    parts.push("-sS".into());
+    if req.method != "GET" {
+        parts.push(format!("-X {}", req.method));
+    }
+    parts.push(quote(&req.url));
+    if let Some((name, prefix)) = req.auth.header() {
+        parts.push(format!(
+            "-H \"{}{}${{{}}}\"",
+            escape_double(name),
+            escape_double(&format!(": {prefix}")),
+            req.key_var
+        ));
+    }
+    for (name, value) in &req.headers {
+        parts.push(format!("-H {}", quote(&format!("{name}: {value}"))));
+    }
+    if let Some(p) = opts.proxy {
+        parts.push(format!("-x {}", quote(p)));
+    }
+    if let Some(t) = opts.connect_timeout {
+        parts.push(format!("--connect-timeout {}", t.as_secs_f64()));
+    }
+    if let Some(t) = opts.timeout {
+        parts.push(format!("--max-time {}", t.as_secs_f64()));
+    }
+    if let Some(body) = &req.body {
+        parts.push(format!("--data-raw {}", quote(&body.to_string())));
+    }
+    let mut out = parts.join(" \\\n  ");
+    out.push('\n');
+    out
+}
+
+/// Single-quote for sh: `'` becomes `'\''`.
+pub fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+fn escape_double(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Auth;
+    use serde_json::json;
+
+    fn req() -> Prepared {
+        Prepared {
+            method: "POST",
+            url: "http://h/v1/chat/completions".into(),
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            auth: Auth::Bearer,
+            key_var: "OPENAI_API_KEY".into(),
+            body: Some(json!({"messages": [{"role": "user", "content": "it's"}], "stream": true})),
+        }
+    }
+
+    #[test]
+    fn dry_run_redacts_the_key() {
+        let text = dry_run(&req());
+        assert!(
+            text.starts_with(
+                "POST http://h/v1/chat/completions\nAuthorization: Bearer [redacted]\n"
+            )
+        );
+        assert!(text.contains("\"stream\": true"));
+    }
+
+    #[test]
+    fn curl_refers_to_the_variable_and_quotes_the_body() {
+        let text = curl(&req(), &CurlOptions::default());
+        assert!(
+            text.contains("-H \"Authorization: Bearer ${OPENAI_API_KEY}\""),
+            "{text}"
+        );
+        assert!(text.contains(r"it'\''s"), "{text}");
+        assert!(text.starts_with("curl \\\n  -N"), "{text}");
+    }
+}

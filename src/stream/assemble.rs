@@ -1,0 +1,382 @@
+//! One assembler from events to the response document. Every response,
+//! streamed or not, goes through it: it decides the outcome (complete, cut,
+//! error mid-stream, content filter), and in `--json` mode it builds the
+//! non-streamed `chat.completion` shape from the chunks. In text mode it
+//! keeps only what is printed at the end (choices other than 0, tool calls,
+//! refusals), so memory stays flat however long the stream.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use super::chunk::{Chunk, error_message};
+use crate::error::{Failure, Kind};
+
+#[derive(Debug, Default, Clone)]
+pub struct ToolCall {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub arguments: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ChoiceState {
+    pub role: Option<String>,
+    /// Kept unless this is choice 0 in text mode (printed as it arrives).
+    pub content: String,
+    pub saw_content: bool,
+    pub reasoning: String,
+    pub refusal: Option<String>,
+    pub tool_calls: BTreeMap<u32, ToolCall>,
+    pub logprobs: Vec<Value>,
+    pub finish_reason: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Assembler {
+    keep_all: bool,
+    id: Option<String>,
+    object: Option<String>,
+    created: Option<Value>,
+    model: Option<String>,
+    fingerprint: Option<String>,
+    pub choices: BTreeMap<u32, ChoiceState>,
+    pub usage: Option<Value>,
+    pub error: Option<Value>,
+    pub done_seen: bool,
+    /// A non-streamed answer, kept as the server sent it.
+    document: Option<Value>,
+}
+
+impl Assembler {
+    /// `keep_all`: keep every text (for `--json`); otherwise choice 0's
+    /// content and all reasoning are left to the sinks that print them.
+    pub fn new(keep_all: bool) -> Assembler {
+        Assembler {
+            keep_all,
+            ..Default::default()
+        }
+    }
+
+    pub fn on_chunk(&mut self, chunk: &Chunk<'_>) {
+        set_once(&mut self.id, chunk.id.as_deref());
+        set_once(&mut self.model, chunk.model.as_deref());
+        set_once(&mut self.object, chunk.object.as_deref());
+        set_once(&mut self.fingerprint, chunk.system_fingerprint.as_deref());
+        if self.created.is_none() {
+            self.created = chunk
+                .created
+                .clone()
+                .filter(|c| c.as_i64().unwrap_or(0) != 0);
+        }
+        if let Some(usage) = chunk.usage() {
+            self.usage = Some(usage.clone());
+        }
+        for (pos, c) in chunk.choices.iter().flatten().enumerate() {
+            let index = c.index.unwrap_or(pos as u32);
+            let keep_content = self.keep_all || index != 0;
+            let state = self.choices.entry(index).or_default();
+            if let Some(reason) = c.finish_reason.as_deref().filter(|r| !r.is_empty()) {
+                state.finish_reason = Some(reason.to_string());
+            }
+            if let Some(Value::Object(lp)) = &c.logprobs
+                && self.keep_all
+                && let Some(Value::Array(items)) = lp.get("content")
+            {
+                state.logprobs.extend(items.iter().cloned());
+            }
+            if let Some(text) = c.text.as_deref().filter(|t| !t.is_empty()) {
+                state.saw_content = true;
+                if keep_content {
+                    state.content.push_str(text);
+                }
+            }
+            let Some(delta) = &c.delta else { continue };
+            if let Some(role) = delta.role.as_deref().filter(|r| !r.is_empty()) {
+                state.role.get_or_insert_with(|| role.to_string());
+            }
+            if let Some(text) = delta.content_text() {
+                state.saw_content = true;
+                if keep_content {
+                    state.content.push_str(text);
+                }
+            }
+            if let Some(text) = delta.reasoning_text()
+                && self.keep_all
+            {
+                state.reasoning.push_str(text);
+            }
+            if let Some(text) = delta.refusal.as_deref().filter(|t| !t.is_empty()) {
+                state.refusal.get_or_insert_with(String::new).push_str(text);
+            }
+            for (tpos, tc) in delta.tool_calls.iter().flatten().enumerate() {
+                let key = tc.index.unwrap_or(tpos as u32);
+                let call = state.tool_calls.entry(key).or_default();
+                set_empty(&mut call.id, tc.id.as_deref());
+                set_empty(&mut call.kind, tc.kind.as_deref());
+                if let Some(f) = &tc.function {
+                    set_empty(&mut call.name, f.name.as_deref());
+                    if let Some(args) = &f.arguments {
+                        call.arguments.push_str(args);
+                    }
+                }
+            }
+        }
+        if let Some(err) = &chunk.error
+            && !err.is_null()
+        {
+            self.error = Some(err.clone());
+        }
+    }
+
+    /// An `event: error` payload, or an `error` member seen mid-stream.
+    pub fn on_error(&mut self, error: Value) {
+        self.error = Some(error);
+    }
+
+    /// A non-streamed answer: printed as sent by `--json`.
+    pub fn set_document(&mut self, doc: Value) {
+        self.document = Some(doc);
+        self.done_seen = true;
+    }
+
+    /// The `chat.completion` document (the server's own when not streamed).
+    pub fn to_document(&self) -> Value {
+        if let Some(doc) = &self.document {
+            return doc.clone();
+        }
+        let mut doc = Map::new();
+        doc.insert("id".into(), json!(self.id.clone().unwrap_or_default()));
+        doc.insert("object".into(), json!("chat.completion"));
+        doc.insert("created".into(), self.created.clone().unwrap_or(json!(0)));
+        doc.insert(
+            "model".into(),
+            json!(self.model.clone().unwrap_or_default()),
+        );
+        if let Some(fp) = &self.fingerprint {
+            doc.insert("system_fingerprint".into(), json!(fp));
+        }
+        let choices: Vec<Value> = self
+            .choices
+            .iter()
+            .map(|(index, c)| choice_document(*index, c))
+            .collect();
+        doc.insert("choices".into(), Value::Array(choices));
+        doc.insert("usage".into(), self.usage.clone().unwrap_or(Value::Null));
+        Value::Object(doc)
+    }
+
+    /// The verdict SPEC's exit-code table gives this response.
+    pub fn check(&self) -> Result<(), Failure> {
+        if let Some(err) = &self.error {
+            return Err(Failure {
+                kind: Kind::Incomplete,
+                status: None,
+                message: format!(
+                    "the server reported an error mid-stream: {}",
+                    crate::error::fold_whitespace(&error_message(err))
+                ),
+                extra: machine_fields(err),
+            });
+        }
+        if self.choices.is_empty() {
+            return Err(Failure::new(
+                Kind::Incomplete,
+                if self.done_seen {
+                    "the response holds no answer (no choices)"
+                } else {
+                    "the stream ended before any answer arrived"
+                },
+            ));
+        }
+        if !self.done_seen && self.choices.values().any(|c| c.finish_reason.is_none()) {
+            return Err(Failure::new(
+                Kind::Incomplete,
+                "the stream ended before the answer was complete (no finish_reason, no [DONE]); \
+                 what arrived was printed",
+            ));
+        }
+        if self
+            .choices
+            .values()
+            .any(|c| c.finish_reason.as_deref() == Some("content_filter"))
+        {
+            return Err(Failure::new(
+                Kind::ContentFilter,
+                "the answer was stopped by a content filter (finish_reason content_filter)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Warnings for stderr: answers cut by the token limit, refusals.
+    pub fn warnings(&self) -> Vec<String> {
+        let many = self.choices.len() > 1;
+        let mut out = Vec::new();
+        for (i, c) in &self.choices {
+            let which = if many {
+                format!(" (choice {i})")
+            } else {
+                String::new()
+            };
+            if c.finish_reason.as_deref() == Some("length") {
+                out.push(format!(
+                    "the answer{which} was cut at the token limit (finish_reason length); raise --max-tokens"
+                ));
+            }
+            if let Some(r) = &c.refusal {
+                out.push(format!("the model refused{which}: {r}"));
+            }
+        }
+        out
+    }
+}
+
+fn choice_document(index: u32, c: &ChoiceState) -> Value {
+    let mut msg = Map::new();
+    msg.insert(
+        "role".into(),
+        json!(c.role.clone().unwrap_or_else(|| "assistant".into())),
+    );
+    let content = if c.content.is_empty() && (c.refusal.is_some() || !c.tool_calls.is_empty()) {
+        Value::Null
+    } else {
+        json!(c.content)
+    };
+    msg.insert("content".into(), content);
+    if let Some(r) = &c.refusal {
+        msg.insert("refusal".into(), json!(r));
+    }
+    if !c.reasoning.is_empty() {
+        msg.insert("reasoning_content".into(), json!(c.reasoning));
+    }
+    if !c.tool_calls.is_empty() {
+        let calls: Vec<Value> = c
+            .tool_calls
+            .values()
+            .map(|t| {
+                json!({
+                    "id": t.id,
+                    "type": if t.kind.is_empty() { "function" } else { &t.kind },
+                    "function": {"name": t.name, "arguments": t.arguments},
+                })
+            })
+            .collect();
+        msg.insert("tool_calls".into(), Value::Array(calls));
+    }
+    let logprobs = if c.logprobs.is_empty() {
+        Value::Null
+    } else {
+        json!({"content": c.logprobs})
+    };
+    json!({
+        "index": index,
+        "message": Value::Object(msg),
+        "logprobs": logprobs,
+        "finish_reason": c.finish_reason,
+    })
+}
+
+/// `type`, `code`, `param` of a provider error object.
+pub fn machine_fields(err: &Value) -> Option<Value> {
+    let obj = err.as_object()?;
+    let mut out = Map::new();
+    for key in ["type", "code", "param"] {
+        if let Some(v) = obj.get(key).filter(|v| !v.is_null()) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+fn set_once(slot: &mut Option<String>, value: Option<&str>) {
+    if slot.is_none()
+        && let Some(v) = value.filter(|v| !v.is_empty())
+    {
+        *slot = Some(v.to_string());
+    }
+}
+
+fn set_empty(slot: &mut String, value: Option<&str>) {
+    if slot.is_empty()
+        && let Some(v) = value
+    {
+        slot.push_str(v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(asm: &mut Assembler, lines: &[&str]) {
+        for l in lines {
+            asm.on_chunk(&Chunk::parse(l).unwrap());
+        }
+    }
+
+    #[test]
+    fn tool_call_fragments_merge_by_index() {
+        let mut asm = Assembler::new(true);
+        feed(
+            &mut asm,
+            &[
+                r#"{"id":"c1","choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"w","arguments":"{\""}}]}}]}"#,
+                r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"c\":\"Le"}}]}}]}"#,
+                r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"eds\"}"}}]},"finish_reason":"tool_calls"}]}"#,
+            ],
+        );
+        asm.done_seen = true;
+        let doc = asm.to_document();
+        let call = &doc["choices"][0]["message"]["tool_calls"][0];
+        assert_eq!(call["function"]["arguments"], json!("{\"c\":\"Leeds\"}"));
+        assert_eq!(call["id"], json!("call_a"));
+        assert_eq!(doc["choices"][0]["message"]["content"], Value::Null);
+        assert!(asm.check().is_ok());
+    }
+
+    #[test]
+    fn choices_are_ordered_by_index_and_usage_is_the_last() {
+        let mut asm = Assembler::new(true);
+        feed(
+            &mut asm,
+            &[
+                r#"{"choices":[{"index":1,"delta":{"content":"B"},"finish_reason":"stop"},{"index":0,"delta":{"content":"A"},"finish_reason":"length"}],"usage":{"total_tokens":1}}"#,
+                r#"{"choices":[],"usage":{"total_tokens":2}}"#,
+                r#"{"choices":[],"usage":null}"#,
+            ],
+        );
+        let doc = asm.to_document();
+        assert_eq!(doc["choices"][0]["message"]["content"], json!("A"));
+        assert_eq!(doc["choices"][1]["message"]["content"], json!("B"));
+        assert_eq!(doc["usage"], json!({"total_tokens": 2}));
+        assert_eq!(asm.warnings().len(), 1);
+    }
+
+    #[test]
+    fn cut_stream_and_content_filter() {
+        let mut asm = Assembler::new(false);
+        feed(
+            &mut asm,
+            &[r#"{"choices":[{"index":0,"delta":{"content":"A"}}]}"#],
+        );
+        assert_eq!(asm.check().unwrap_err().kind, Kind::Incomplete);
+        feed(
+            &mut asm,
+            &[r#"{"choices":[{"index":0,"delta":{},"finish_reason":"content_filter"}]}"#],
+        );
+        assert_eq!(asm.check().unwrap_err().kind, Kind::ContentFilter);
+    }
+
+    #[test]
+    fn text_mode_does_not_keep_choice_zero() {
+        let mut asm = Assembler::new(false);
+        feed(
+            &mut asm,
+            &[r#"{"choices":[{"index":0,"delta":{"content":"A","reasoning":"r"}}]}"#],
+        );
+        assert!(asm.choices[&0].content.is_empty());
+        assert!(asm.choices[&0].reasoning.is_empty());
+    }
+}

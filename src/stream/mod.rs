@@ -1,0 +1,6 @@
+//! Bytes to events: the SSE decoder, the chunk types and the assembler.
+//! Nothing here writes output.
+
+pub mod assemble;
+pub mod chunk;
+pub mod sse;

@@ -1,0 +1,312 @@
+//! An incremental Server-Sent Events decoder (WHATWG HTML §9.2.5–9.2.6).
+//!
+//! Bytes go in as they arrive, in reads cut anywhere; events come out
+//! through a callback, borrowed from the decoder's buffers, so the steady
+//! state allocates nothing. Line ends are CR LF, lone CR or lone LF (a CR at
+//! the end of one read and the LF at the start of the next are one line
+//! end). Lines are split on bytes, and line ends are ASCII, so a UTF-8
+//! character cut across reads is joined before it is decoded. One leading
+//! BOM is skipped. A block not closed by an empty line when the stream ends
+//! is discarded. The buffer holds at most one unfinished line.
+
+use std::borrow::Cow;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// One dispatched event. `data` has its trailing LF removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SseEvent<'a> {
+    pub kind: &'a str,
+    pub data: &'a str,
+    pub last_event_id: &'a str,
+}
+
+#[derive(Debug, Default)]
+pub struct SseDecoder {
+    /// Bytes of a line whose end has not arrived yet.
+    pending: Vec<u8>,
+    started: bool,
+    /// The previous read ended in CR: an LF first in this read is its pair.
+    skip_lf: bool,
+    data: String,
+    kind: String,
+    last_event_id: String,
+    /// Comment lines seen (keep-alives).
+    pub comments: u64,
+}
+
+impl SseDecoder {
+    pub fn new() -> SseDecoder {
+        SseDecoder::default()
+    }
+
+    /// Feed the next read. `on_event` may return an error to stop early.
+    pub fn feed<E>(
+        &mut self,
+        input: &[u8],
+        on_event: &mut impl FnMut(SseEvent<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if !self.started {
+            self.pending.extend_from_slice(input);
+            if self.pending.len() < BOM.len() && BOM.starts_with(&self.pending) {
+                return Ok(());
+            }
+            self.started = true;
+            let mut buf = std::mem::take(&mut self.pending);
+            let start = if buf.starts_with(BOM) { BOM.len() } else { 0 };
+            let result = self.lines(&buf[start..], on_event);
+            if self.pending.is_empty() {
+                buf.clear();
+                self.pending = buf;
+            }
+            return result;
+        }
+        self.lines(input, on_event)
+    }
+
+    /// The stream ended: whatever block or line is unfinished is dropped.
+    /// Returns true when something was dropped.
+    pub fn finish(&mut self) -> bool {
+        let dropped = !self.pending.is_empty() || !self.data.is_empty();
+        self.pending.clear();
+        self.data.clear();
+        self.kind.clear();
+        dropped
+    }
+
+    fn lines<E>(
+        &mut self,
+        bytes: &[u8],
+        on_event: &mut impl FnMut(SseEvent<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut start = 0;
+        if self.skip_lf && !bytes.is_empty() {
+            self.skip_lf = false;
+            if bytes[0] == b'\n' {
+                start = 1;
+            }
+        }
+        while start < bytes.len() {
+            let rest = &bytes[start..];
+            let Some(pos) = rest.iter().position(|&b| b == b'\n' || b == b'\r') else {
+                self.pending.extend_from_slice(rest);
+                break;
+            };
+            let end = start + pos;
+            if self.pending.is_empty() {
+                self.line(&bytes[start..end], on_event)?;
+            } else {
+                self.pending.extend_from_slice(&bytes[start..end]);
+                let line = std::mem::take(&mut self.pending);
+                let result = self.line(&line, on_event);
+                self.pending = line;
+                self.pending.clear();
+                result?;
+            }
+            start = end + 1;
+            if bytes[end] == b'\r' {
+                if start < bytes.len() {
+                    if bytes[start] == b'\n' {
+                        start += 1;
+                    }
+                } else {
+                    self.skip_lf = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn line<E>(
+        &mut self,
+        raw: &[u8],
+        on_event: &mut impl FnMut(SseEvent<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if raw.is_empty() {
+            return self.dispatch(on_event);
+        }
+        if raw[0] == b':' {
+            self.comments += 1;
+            return Ok(());
+        }
+        let line: Cow<'_, str> = String::from_utf8_lossy(raw);
+        let (field, value) = match line.find(':') {
+            Some(i) => {
+                let v = &line[i + 1..];
+                (&line[..i], v.strip_prefix(' ').unwrap_or(v))
+            }
+            None => (&line[..], ""),
+        };
+        match field {
+            "data" => {
+                self.data.push_str(value);
+                self.data.push('\n');
+            }
+            "event" => {
+                self.kind.clear();
+                self.kind.push_str(value);
+            }
+            "id" if !value.contains('\0') => {
+                self.last_event_id.clear();
+                self.last_event_id.push_str(value);
+            }
+            // `retry` only matters to EventSource reconnection; other
+            // fields are ignored, as the standard says.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn dispatch<E>(
+        &mut self,
+        on_event: &mut impl FnMut(SseEvent<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if self.data.is_empty() {
+            self.kind.clear();
+            return Ok(());
+        }
+        let data = &self.data[..self.data.len() - 1];
+        let kind = if self.kind.is_empty() {
+            "message"
+        } else {
+            &self.kind
+        };
+        let result = on_event(SseEvent {
+            kind,
+            data,
+            last_event_id: &self.last_event_id,
+        });
+        self.data.clear();
+        self.kind.clear();
+        result
+    }
+}
+
+/// Decode a whole input cut at the given offsets (tests and benches).
+pub fn decode_all(input: &[u8], cuts: &[usize]) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut dec = SseDecoder::new();
+    let mut push = |e: SseEvent<'_>| -> Result<(), ()> {
+        out.push((
+            e.kind.to_string(),
+            e.data.to_string(),
+            e.last_event_id.to_string(),
+        ));
+        Ok(())
+    };
+    let mut prev = 0;
+    for &cut in cuts.iter().chain([&input.len()]) {
+        let cut = cut.clamp(prev, input.len());
+        let _ = dec.feed(&input[prev..cut], &mut push);
+        prev = cut;
+    }
+    dec.finish();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn events(input: &[u8]) -> Vec<(String, String, String)> {
+        decode_all(input, &[])
+    }
+
+    fn ev(kind: &str, data: &str, id: &str) -> (String, String, String) {
+        (kind.into(), data.into(), id.into())
+    }
+
+    #[test]
+    fn line_ends_lf_cr_crlf_mixed() {
+        let want = vec![
+            ev("message", "a", ""),
+            ev("message", "b", ""),
+            ev("message", "c", ""),
+        ];
+        assert_eq!(events(b"data: a\n\ndata: b\r\rdata: c\r\n\r\n"), want);
+    }
+
+    #[test]
+    fn cr_at_end_of_read_then_lf() {
+        let input = b"data: a\r\n\r\ndata: b\r\n\r\n";
+        for cut in 0..input.len() {
+            assert_eq!(decode_all(input, &[cut]).len(), 2, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn comments_fields_and_multiline_data() {
+        let input = b": ping\nevent: error\nid: 7\ndata:x\ndata:  y\nretry: 10\nfoo: bar\n\n";
+        assert_eq!(events(input), vec![ev("error", "x\n y", "7")]);
+    }
+
+    #[test]
+    fn bare_data_and_bare_id() {
+        let input = b"id: 1\ndata\n\nid\ndata: z\n\n";
+        assert_eq!(
+            events(input),
+            vec![ev("message", "", "1"), ev("message", "z", "")]
+        );
+    }
+
+    #[test]
+    fn bom_is_skipped_once_even_when_split() {
+        let input = b"\xEF\xBB\xBFdata: a\n\n";
+        for cut in 0..5 {
+            assert_eq!(
+                decode_all(input, &[cut]),
+                vec![ev("message", "a", "")],
+                "cut {cut}"
+            );
+        }
+        assert_eq!(events(b"\xEF\xBB\xBF\xEF\xBB\xBFdata: a\n\n").len(), 0);
+    }
+
+    #[test]
+    fn unfinished_block_is_discarded() {
+        assert_eq!(
+            events(b"data: a\n\ndata: b\n"),
+            vec![ev("message", "a", "")]
+        );
+        assert_eq!(events(b"data: a\n\ndata: b"), vec![ev("message", "a", "")]);
+    }
+
+    #[test]
+    fn utf8_split_across_reads_is_whole() {
+        let input = "data: é€😀\n\n".as_bytes();
+        for cut in 0..input.len() {
+            assert_eq!(decode_all(input, &[cut]), vec![ev("message", "é€😀", "")]);
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_becomes_replacement() {
+        assert_eq!(
+            events(b"data: a\xFFb\n\n"),
+            vec![ev("message", "a\u{FFFD}b", "")]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_chunking_gives_the_same_events(
+            body in proptest::collection::vec(
+                prop_oneof![
+                    Just(b"data: x\n".to_vec()), Just(b"data:y\r\n".to_vec()),
+                    Just(b"\n".to_vec()), Just(b"\r".to_vec()), Just(b"\r\n".to_vec()),
+                    Just(b": c\n".to_vec()), Just(b"event: e\n".to_vec()),
+                    Just("data: é😀\n".as_bytes().to_vec()), Just(b"id: 4\n".to_vec()),
+                ],
+                0..40,
+            ),
+            mut cuts in proptest::collection::vec(0usize..400, 0..12),
+        ) {
+            let input: Vec<u8> = body.concat();
+            cuts.sort_unstable();
+            prop_assert_eq!(decode_all(&input, &cuts), decode_all(&input, &[]));
+            let bytewise: Vec<usize> = (1..input.len()).collect();
+            prop_assert_eq!(decode_all(&input, &bytewise), decode_all(&input, &[]));
+        }
+    }
+}

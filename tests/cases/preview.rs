@@ -1,0 +1,88 @@
+//! --dry-run and --curl send nothing; --curl's command, run by sh, sends
+//! the same request.
+
+use crate::support::*;
+
+#[test]
+fn dry_run_prints_the_request_and_sends_nothing() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["ok"]))).unused();
+    let out = chat(&dir, &server)
+        .args(["--dry-run", "-H", "X-Team: infra", "-t", "0", "hi"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&format!(
+            "POST {}/chat/completions\nAuthorization: Bearer [redacted]\n",
+            server.base()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("X-Team: infra"));
+    let body_start = text.find("\n\n").unwrap();
+    let body: serde_json::Value = serde_json::from_str(&text[body_start..]).unwrap();
+    assert_eq!(body["temperature"], serde_json::json!(0.0));
+    assert!(!text.contains(KEY));
+}
+
+#[test]
+fn dry_run_needs_no_key() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["ok"]))).unused();
+    chat(&dir, &server)
+        .env_remove("OPENAI_API_KEY")
+        .args(["--dry-run", "hi"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn curl_command_run_by_sh_sends_the_same_request() {
+    let dir = Scratch::new();
+    let server = Server::start(vec![Reply::sse(stream_of(&["ok"]))]);
+    let args = [
+        "--auth",
+        "x-api-key",
+        "-H",
+        "X-Quote: it's",
+        "-o",
+        "note=it's \"quoted\" $HOME `x`",
+        "hi there",
+    ];
+    let out = chat(&dir, &server)
+        .arg("--curl")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let command = stdout(&out);
+    assert!(
+        command.contains("${OPENAI_API_KEY}") && !command.contains(KEY),
+        "{command}"
+    );
+    assert!(server.requests().is_empty());
+    let run = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&command)
+        .env("OPENAI_API_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    chat(&dir, &server).args(args).assert().success();
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0].json(), reqs[1].json());
+    assert_eq!(reqs[0].path, reqs[1].path);
+    assert_eq!(reqs[0].header("x-api-key"), Some(KEY));
+    assert_eq!(reqs[0].header("x-quote"), Some("it's"));
+    assert_eq!(
+        reqs[0].json()["note"],
+        serde_json::json!("it's \"quoted\" $HOME `x`")
+    );
+}

@@ -1,0 +1,115 @@
+//! Shared test helpers: the `yap` command with a clean environment, the
+//! test server, and fixtures.
+
+pub mod server;
+
+use std::path::{Path, PathBuf};
+
+pub use server::{Reply, Server, Step};
+
+/// The key every test uses; `secrets.rs` checks it never shows up.
+pub const KEY: &str = "sk-test-SECRET-0123456789abcdef";
+
+/// A scratch directory, removed on drop.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "yap-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.0.join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `yap` with an empty environment (no HOME config, no user keys), run in
+/// a scratch directory, with the test key in OPENAI_API_KEY.
+pub fn yap(dir: &Scratch) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("yap").unwrap();
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir.path().join("home"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("OPENAI_API_KEY", KEY)
+        .current_dir(dir.path());
+    cmd
+}
+
+/// `yap chat` against `server`, model `test-model`, no stdin.
+pub fn chat(dir: &Scratch, server: &Server) -> assert_cmd::Command {
+    let mut cmd = yap(dir);
+    cmd.args([
+        "chat",
+        "--base-url",
+        &server.base(),
+        "-m",
+        "test-model",
+        "--retries",
+        "0",
+    ]);
+    cmd.write_stdin("");
+    cmd
+}
+
+pub fn fixture(rel: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// A minimal OpenAI-style stream of `pieces` of content.
+pub fn stream_of(pieces: &[&str]) -> Vec<u8> {
+    let mut out = String::new();
+    out.push_str("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+    for p in pieces {
+        let chunk = serde_json::json!({"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":p},"finish_reason":null}]});
+        out.push_str(&format!("data: {chunk}\n\n"));
+    }
+    out.push_str("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+    out.push_str("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}\n\n");
+    out.push_str("data: [DONE]\n\n");
+    out.into_bytes()
+}
+
+/// A non-streamed chat.completion with `content`.
+pub fn completion(content: &str) -> String {
+    serde_json::json!({
+        "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "m",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+    })
+    .to_string()
+}
