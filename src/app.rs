@@ -27,8 +27,13 @@ pub fn run(cli: Cli) -> ExitCode {
     let no_color = env
         .as_ref()
         .is_ok_and(|e| e.non_empty("NO_COLOR").is_some());
+    let term_name = env
+        .as_ref()
+        .ok()
+        .and_then(|e| e.get("TERM"))
+        .map(|(t, _)| t.to_string());
     let diag = Diag {
-        color: term::stderr_color(color, no_color),
+        color: term::stderr_color(color, no_color, term_name.as_deref()),
         quiet: cli.conn.quiet,
     };
     let result = match env {

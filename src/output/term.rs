@@ -7,12 +7,13 @@ use std::io::{self, IsTerminal, Write};
 use crate::cli::ColorChoice;
 
 /// Should stderr be coloured?
-pub fn stderr_color(choice: Option<ColorChoice>, no_color_env: bool) -> bool {
+/// `no_color_env`: `NO_COLOR` is set; `term`: the value of `TERM`.
+pub fn stderr_color(choice: Option<ColorChoice>, no_color_env: bool, term: Option<&str>) -> bool {
     match choice {
         Some(ColorChoice::Never) => false,
         Some(ColorChoice::Always) => true,
         _ if no_color_env => false,
-        _ => io::stderr().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
+        _ => io::stderr().is_terminal() && term != Some("dumb"),
     }
 }
 

@@ -242,3 +242,93 @@ fn version_and_help() {
     let out = yap(&dir).args(["chat", "--help"]).output().unwrap();
     assert!(stdout(&out).contains("--no-stdin"));
 }
+
+/// `script` gives yap a terminal on stdin, stdout and stderr.
+fn in_terminal(dir: &Scratch, command: &str, input: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("script")
+        .args(["-qec", command, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .env("OPENAI_API_KEY", KEY)
+        .env("TERM", "xterm")
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn interactive_chat_on_a_terminal_keeps_the_conversation() {
+    let dir = Scratch::new();
+    let server = Server::start(vec![
+        Reply::sse(stream_of(&["first answer"])),
+        Reply::sse(stream_of(&["second answer"])),
+    ]);
+    let yap_bin = assert_cmd::cargo::cargo_bin("yap");
+    let command = format!(
+        "{} chat --base-url {} -m m",
+        yap_bin.display(),
+        server.base()
+    );
+    let out = in_terminal(&dir, &command, "hello\nand then?\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let screen = stdout(&out);
+    assert!(
+        screen.contains("first answer") && screen.contains("second answer"),
+        "{screen}"
+    );
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(
+        reqs[1].json()["messages"],
+        json!([
+            {"role": "user", "content": "hello"},
+            {"role": "assistant", "content": "first answer"},
+            {"role": "user", "content": "and then?"}
+        ])
+    );
+}
+
+#[test]
+fn spinner_only_on_a_terminal_until_the_first_byte() {
+    let dir = Scratch::new();
+    let server = Server::one(
+        Reply::sse_pieces(vec![])
+            .then(Step::Pause(std::time::Duration::from_millis(400)))
+            .then(Step::Write(stream_of(&["ok"]))),
+    );
+    let yap_bin = assert_cmd::cargo::cargo_bin("yap");
+    let command = format!(
+        "{} chat --base-url {} -m m hi",
+        yap_bin.display(),
+        server.base()
+    );
+    let out = in_terminal(&dir, &command, "");
+    let screen = stdout(&out);
+    assert!(screen.contains("waiting for the model"), "{screen:?}");
+    assert!(screen.ends_with("ok\r\n"), "{screen:?}");
+    let server = Server::one(
+        Reply::sse_pieces(vec![])
+            .then(Step::Pause(std::time::Duration::from_millis(400)))
+            .then(Step::Write(stream_of(&["ok"]))),
+    );
+    let command = format!(
+        "{} chat -q --base-url {} -m m hi",
+        yap_bin.display(),
+        server.base()
+    );
+    let out = in_terminal(&dir, &command, "");
+    assert!(!stdout(&out).contains("waiting"), "{:?}", stdout(&out));
+}
