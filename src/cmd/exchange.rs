@@ -78,7 +78,7 @@ pub async fn run(
         "waiting for the model",
     );
     let diag = opts.diag;
-    let mut note = |line: &str| diag.note(line);
+    let mut note = |line: &str| spinner.suspend(|| diag.note(line));
     let response = tokio::select! {
         r = transport.send(req, opts.key, &mut note) => r,
         () = until(opts.deadline) => Err(timed_out(opts.settings)),

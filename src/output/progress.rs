@@ -23,6 +23,14 @@ impl Spinner {
         Spinner(Some(bar))
     }
 
+    /// Run `f` (which writes to stderr) with the spinner out of the way.
+    pub fn suspend(&self, f: impl FnOnce()) {
+        match &self.0 {
+            Some(bar) => bar.suspend(f),
+            None => f(),
+        }
+    }
+
     /// Clear it (idempotent).
     pub fn stop(&mut self) {
         if let Some(bar) = self.0.take() {

@@ -122,11 +122,10 @@ fn a_long_retry_after_is_not_slept() {
 
 #[test]
 fn no_retry_once_output_was_written() {
-    let full = String::from_utf8(stream_of(&["half"])).unwrap();
-    let cut = full.find("\"finish_reason\":\"stop\"").unwrap() - 60;
+    let cut_body = cut_stream(&["half"]);
     let dir = Scratch::new();
     let server = Server::start(vec![
-        Reply::sse(full.as_bytes()[..cut].to_vec()),
+        Reply::sse(cut_body),
         Reply::sse(stream_of(&["second try"])),
     ]);
     let out = chat(&dir, &server)

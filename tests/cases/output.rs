@@ -237,22 +237,11 @@ fn colour_only_when_asked_and_never_with_no_color() {
 #[test]
 fn closed_stdout_ends_quietly_with_exit_0() {
     use std::io::Read;
-    use std::process::{Command, Stdio};
     let pieces: Vec<String> = (0..20000).map(|i| format!("line {i}\n")).collect();
     let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
     let server = Server::one(Reply::sse(stream_of(&refs)));
     let dir = Scratch::new();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("yap"))
-        .env_clear()
-        .env("OPENAI_API_KEY", KEY)
-        .env("HOME", dir.path())
-        .current_dir(dir.path())
-        .args(["chat", "--base-url", &server.base(), "-m", "m", "hi"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_chat(&dir, &server);
     let mut stdout = child.stdout.take().unwrap();
     let mut first = [0u8; 5];
     stdout.read_exact(&mut first).unwrap();

@@ -65,3 +65,39 @@ fn the_key_never_appears() {
     assert!(out.status.success());
     check(&out, "config");
 }
+
+#[test]
+fn the_key_never_appears_for_any_fixture_in_any_mode() {
+    let names: Vec<String> = ["streams", "errors"]
+        .iter()
+        .flat_map(|d| {
+            std::fs::read_dir(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures")
+                    .join(d),
+            )
+            .unwrap()
+            .filter_map(|e| {
+                let p = e.unwrap().path();
+                p.is_file()
+                    .then(|| format!("{d}/{}", p.file_name().unwrap().to_string_lossy()))
+            })
+            .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(names.len() > 60);
+    for name in names {
+        let bytes = fixture(&name);
+        for mode in [["-v", "-u"], ["--json", "-v"], ["--raw", "--reasoning"]] {
+            let reply = if name.starts_with("errors/") {
+                Reply::raw(bytes.clone())
+            } else {
+                Reply::sse(bytes.clone())
+            };
+            let dir = Scratch::new();
+            let server = Server::one(reply);
+            let out = chat(&dir, &server).args(mode).arg("hi").output().unwrap();
+            check(&out, &format!("{name} {mode:?}"));
+        }
+    }
+}

@@ -151,10 +151,9 @@ fn crlf_split_between_reads() {
 
 #[test]
 fn cut_mid_stream_keeps_text_and_exits_8() {
-    let full = String::from_utf8(stream_of(&["partial ", "answer"])).unwrap();
-    let cut = full.find("\"finish_reason\":\"stop\"").unwrap() - 60;
+    let cut_body = cut_stream(&["partial ", "answer"]);
     let dir = Scratch::new();
-    let server = Server::one(Reply::sse(full.as_bytes()[..cut].to_vec()));
+    let server = Server::one(Reply::sse(cut_body));
     let out = chat(&dir, &server).arg("hi").output().unwrap();
     assert_eq!(out.status.code(), Some(8));
     assert_eq!(stdout(&out), "partial answer\n");

@@ -26,12 +26,9 @@ fn timeout_bounds_the_whole_command() {
 
 #[test]
 fn idle_timeout_keeps_what_arrived() {
-    let full = String::from_utf8(stream_of(&["so far"])).unwrap();
-    let cut = full.find("\"finish_reason\":\"stop\"").unwrap() - 60;
+    let cut_body = cut_stream(&["so far"]);
     let dir = Scratch::new();
-    let server = Server::one(
-        Reply::sse(full.as_bytes()[..cut].to_vec()).then(Step::Pause(Duration::from_secs(10))),
-    );
+    let server = Server::one(Reply::sse(cut_body).then(Step::Pause(Duration::from_secs(10))));
     let out = chat(&dir, &server)
         .args(["--idle-timeout", "0.3", "hi"])
         .output()
@@ -171,24 +168,11 @@ fn verbose_shows_request_and_timings_without_the_key() {
 #[test]
 fn ctrl_c_keeps_what_arrived_and_exits_130() {
     use std::io::Read;
-    use std::process::{Command, Stdio};
-    let full = String::from_utf8(stream_of(&["partial"])).unwrap();
-    let cut = full.find("\"finish_reason\":\"stop\"").unwrap() - 60;
-    let server = Server::one(
-        Reply::sse(full.as_bytes()[..cut].to_vec()).then(Step::Pause(Duration::from_secs(10))),
-    );
+    use std::process::Command;
+    let cut_body = cut_stream(&["partial"]);
+    let server = Server::one(Reply::sse(cut_body).then(Step::Pause(Duration::from_secs(10))));
     let dir = Scratch::new();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("yap"))
-        .env_clear()
-        .env("OPENAI_API_KEY", KEY)
-        .env("HOME", dir.path())
-        .current_dir(dir.path())
-        .args(["chat", "--base-url", &server.base(), "-m", "m", "hi"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_chat(&dir, &server);
     let mut stdout = child.stdout.take().unwrap();
     let mut got = [0u8; 7];
     stdout.read_exact(&mut got).unwrap();

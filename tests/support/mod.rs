@@ -113,3 +113,30 @@ pub fn completion(content: &str) -> String {
     })
     .to_string()
 }
+
+/// A stream of `pieces` cut before its finish chunk (no finish_reason, no
+/// `[DONE]`): what a connection dropped mid-answer delivers.
+pub fn cut_stream(pieces: &[&str]) -> Vec<u8> {
+    let full = stream_of(pieces);
+    let text = String::from_utf8(full.clone()).unwrap();
+    let finish = text.find("\"finish_reason\":\"stop\"").unwrap();
+    let cut = text[..finish].rfind("data: ").unwrap();
+    full[..cut].to_vec()
+}
+
+/// `yap chat … hi` as a child process with piped stdout and stderr, for
+/// tests that read while it runs (closed pipes, signals).
+pub fn spawn_chat(dir: &Scratch, server: &Server) -> std::process::Child {
+    use std::process::{Command, Stdio};
+    Command::new(assert_cmd::cargo::cargo_bin("yap"))
+        .env_clear()
+        .env("OPENAI_API_KEY", KEY)
+        .env("HOME", dir.path())
+        .current_dir(dir.path())
+        .args(["chat", "--base-url", &server.base(), "-m", "m", "hi"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
