@@ -100,7 +100,20 @@ impl Transport {
             if let Some(b) = &body {
                 rb = rb.body(b.clone());
             }
-            let (failure, wait) = match rb.send().await {
+            let sent = match tokio::time::timeout(self.idle_timeout, rb.send()).await {
+                Ok(result) => result,
+                Err(_) => {
+                    return Err(Failure::new(
+                        Kind::Network,
+                        format!(
+                            "no response from {} within {} s (--idle-timeout)",
+                            req.url,
+                            self.idle_timeout.as_secs_f64()
+                        ),
+                    ));
+                }
+            };
+            let (failure, wait) = match sent {
                 Ok(resp) => {
                     let status = resp.status();
                     if self.verbose {

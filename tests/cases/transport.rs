@@ -195,3 +195,33 @@ fn ctrl_c_keeps_what_arrived_and_exits_130() {
         .unwrap();
     assert!(err.contains("yap: error: interrupted"), "{err}");
 }
+
+#[test]
+fn idle_timeout_covers_a_server_that_never_answers() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse_pieces(vec![]).then(Step::Pause(Duration::from_secs(10))));
+    // The reply's head is written at once; a server that sends nothing at all:
+    let silent = Server::one(Reply {
+        steps: vec![Step::Pause(Duration::from_secs(10))],
+    });
+    let out = chat(&dir, &silent)
+        .args(["--idle-timeout", "0.3", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    assert!(
+        stderr(&out).contains("no response from"),
+        "{}",
+        stderr(&out)
+    );
+    let out = chat(&dir, &server)
+        .args(["--idle-timeout", "0.3", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    assert!(
+        stderr(&out).contains("no data from the server for 0.3 s"),
+        "{}",
+        stderr(&out)
+    );
+}
