@@ -202,12 +202,20 @@ _yap() {
             return 0
             ;;
         yap__subcmd__chat)
-            opts="-m -s -f -i -t -n -o -u -P -H -x -v -q -h -V --model --system --system-file --messages --file --image --temperature --top-p --max-tokens --max-completion-tokens --stop --choices --presence-penalty --frequency-penalty --logit-bias --seed --user --json-object --param --body --no-stream --no-stdin --json --raw --usage --reasoning --color --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --dry-run --curl --verbose --quiet --help --version"
+            opts="-f -m -s -i -t -n -o -u -P -H -x -v -q -h -V --file --no-stdin --model --system --system-file --messages --image --max-completion-tokens --user --json-object --temperature --top-p --max-tokens --stop --choices --presence-penalty --frequency-penalty --logit-bias --seed --param --body --no-stream --json --raw --usage --reasoning --color --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --dry-run --curl --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --model)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -232,19 +240,19 @@ _yap() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --image)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-completion-tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -261,10 +269,6 @@ _yap() {
                     return 0
                     ;;
                 --max-tokens)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --max-completion-tokens)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -293,10 +297,6 @@ _yap() {
                     return 0
                     ;;
                 --seed)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -45,23 +45,23 @@ complete -c yap -n "__fish_yap_needs_command" -f -a "chat" -d 'Send a prompt to 
 complete -c yap -n "__fish_yap_needs_command" -f -a "config" -d 'Show the resolved settings and where each came from (key redacted)'
 complete -c yap -n "__fish_yap_needs_command" -f -a "__generate" -d 'Write completions/ and man/ from this command-line definition'
 complete -c yap -n "__fish_yap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c yap -n "__fish_yap_using_subcommand chat" -s f -l file -d 'A text file put in the prompt, headed by its path (repeatable)' -r -F
 complete -c yap -n "__fish_yap_using_subcommand chat" -s m -l model -d 'The model [env: YAP_MODEL] [profile: model]' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -s s -l system -d 'A leading system message' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l system-file -d 'A leading system message read from a file' -r -F
 complete -c yap -n "__fish_yap_using_subcommand chat" -l messages -d 'Messages sent before the prompt: a JSON array or JSONL of message objects (- for stdin)' -r
-complete -c yap -n "__fish_yap_using_subcommand chat" -s f -l file -d 'A text file put in the user message, headed by its path (repeatable)' -r -F
 complete -c yap -n "__fish_yap_using_subcommand chat" -s i -l image -d 'An image: a local file (sent as a data: URL) or an http(s) URL (repeatable)' -r
+complete -c yap -n "__fish_yap_using_subcommand chat" -l max-completion-tokens -d 'max_completion_tokens' -r
+complete -c yap -n "__fish_yap_using_subcommand chat" -l user -d 'user' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -s t -l temperature -d 'Sampling temperature' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l top-p -d 'Nucleus sampling probability mass' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l max-tokens -d 'max_tokens' -r
-complete -c yap -n "__fish_yap_using_subcommand chat" -l max-completion-tokens -d 'max_completion_tokens' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l stop -d 'A stop sequence (repeatable; sent as an array)' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -s n -l choices -d 'How many choices to generate' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l presence-penalty -d 'presence_penalty' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l frequency-penalty -d 'frequency_penalty' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l logit-bias -d 'A logit_bias entry, TOKEN=BIAS (repeatable)' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l seed -d 'seed' -r
-complete -c yap -n "__fish_yap_using_subcommand chat" -l user -d 'user' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -s o -l param -d 'Any body field, KEY=VALUE; VALUE is JSON if it parses, else a string; a dotted KEY sets a nested field (repeatable)' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l body -d 'A JSON object deep-merged into the body: a file, - for stdin, or inline JSON' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l color -d 'Colour on stderr [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
@@ -78,9 +78,9 @@ complete -c yap -n "__fish_yap_using_subcommand chat" -l timeout -d 'Give up aft
 complete -c yap -n "__fish_yap_using_subcommand chat" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_using_subcommand chat" -l no-stdin -d 'Never read stdin, even when it is not a terminal [env: YAP_NO_STDIN=1]'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l json-object -d 'Ask for a JSON object (response_format json_object)'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l no-stream -d 'Ask for one JSON response instead of a stream (stream: false)'
-complete -c yap -n "__fish_yap_using_subcommand chat" -l no-stdin -d 'Never read stdin, even when it is not a terminal [env: YAP_NO_STDIN=1]'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l json -d 'Print one JSON document, the response object (a stream is assembled)'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l raw -d 'Print what the server sent: each SSE data payload as one line, or the body as is'
 complete -c yap -n "__fish_yap_using_subcommand chat" -s u -l usage -d 'Print token usage on stderr'

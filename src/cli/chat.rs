@@ -1,5 +1,6 @@
-//! `yap chat` flags: where the prompt comes from, the request body fields,
-//! and the output mode.
+//! Flags of the commands that talk to a model: where the prompt comes
+//! from, the request body fields, and the output mode. `chat` and
+//! `complete` share the groups their endpoints have in common.
 
 use std::path::PathBuf;
 
@@ -7,9 +8,8 @@ use clap::{Args, ValueEnum};
 
 #[derive(Debug, Args, Default)]
 pub struct ChatArgs {
-    /// The prompt; words are joined with spaces; a lone - stands for stdin's text
-    #[arg(value_name = "PROMPT", allow_hyphen_values = false)]
-    pub prompt: Vec<String>,
+    #[command(flatten)]
+    pub prompt: PromptArgs,
 
     /// The model [env: YAP_MODEL] [profile: model]
     #[arg(short, long, value_name = "M", help_heading = "Request")]
@@ -32,10 +32,6 @@ pub struct ChatArgs {
     #[arg(long, value_name = "PATH|-", help_heading = "Request")]
     pub messages: Option<String>,
 
-    /// A text file put in the user message, headed by its path (repeatable)
-    #[arg(short, long = "file", value_name = "PATH", help_heading = "Request")]
-    pub files: Vec<PathBuf>,
-
     /// An image: a local file (sent as a data: URL) or an http(s) URL (repeatable)
     #[arg(
         short,
@@ -45,6 +41,82 @@ pub struct ChatArgs {
     )]
     pub images: Vec<String>,
 
+    /// max_completion_tokens
+    #[arg(long, value_name = "N", help_heading = "Request")]
+    pub max_completion_tokens: Option<u64>,
+
+    /// user
+    #[arg(long, value_name = "ID", help_heading = "Request")]
+    pub user: Option<String>,
+
+    /// Ask for a JSON object (response_format json_object)
+    #[arg(long, help_heading = "Request")]
+    pub json_object: bool,
+
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
+
+    #[command(flatten)]
+    pub body: BodyArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct CompleteArgs {
+    #[command(flatten)]
+    pub prompt: PromptArgs,
+
+    /// The model [env: YAP_MODEL] [profile: model]
+    #[arg(short, long, value_name = "M", help_heading = "Request")]
+    pub model: Option<String>,
+
+    /// Text that comes after the completion (fill-in-the-middle)
+    #[arg(long, value_name = "TEXT", help_heading = "Request")]
+    pub suffix: Option<String>,
+
+    /// Echo the prompt back in the completion
+    #[arg(long, help_heading = "Request")]
+    pub echo: bool,
+
+    /// Return the log probabilities of the N most likely tokens
+    #[arg(long, value_name = "N", help_heading = "Request")]
+    pub logprobs: Option<u32>,
+
+    /// Generate N completions server-side and return the best
+    #[arg(long, value_name = "N", help_heading = "Request")]
+    pub best_of: Option<u32>,
+
+    #[command(flatten)]
+    pub sampling: SamplingArgs,
+
+    #[command(flatten)]
+    pub body: BodyArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Where the prompt comes from.
+#[derive(Debug, Args, Default)]
+pub struct PromptArgs {
+    /// The prompt; words are joined with spaces; a lone - stands for stdin's text
+    #[arg(value_name = "PROMPT")]
+    pub words: Vec<String>,
+
+    /// A text file put in the prompt, headed by its path (repeatable)
+    #[arg(short, long = "file", value_name = "PATH", help_heading = "Request")]
+    pub files: Vec<PathBuf>,
+
+    /// Never read stdin, even when it is not a terminal [env: YAP_NO_STDIN=1]
+    #[arg(long, help_heading = "Request")]
+    pub no_stdin: bool,
+}
+
+/// Sampling fields both endpoints have.
+#[derive(Debug, Args, Default)]
+pub struct SamplingArgs {
     /// Sampling temperature
     #[arg(short, long, value_name = "F", help_heading = "Request")]
     pub temperature: Option<f64>,
@@ -56,10 +128,6 @@ pub struct ChatArgs {
     /// max_tokens
     #[arg(long, value_name = "N", help_heading = "Request")]
     pub max_tokens: Option<u64>,
-
-    /// max_completion_tokens
-    #[arg(long, value_name = "N", help_heading = "Request")]
-    pub max_completion_tokens: Option<u64>,
 
     /// A stop sequence (repeatable; sent as an array)
     #[arg(long, value_name = "S", help_heading = "Request")]
@@ -102,17 +170,18 @@ pub struct ChatArgs {
     pub logit_bias: Vec<String>,
 
     /// seed
-    #[arg(long, value_name = "N", help_heading = "Request")]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        help_heading = "Request"
+    )]
     pub seed: Option<i64>,
+}
 
-    /// user
-    #[arg(long, value_name = "ID", help_heading = "Request")]
-    pub user: Option<String>,
-
-    /// Ask for a JSON object (response_format json_object)
-    #[arg(long, help_heading = "Request")]
-    pub json_object: bool,
-
+/// Raw body control.
+#[derive(Debug, Args, Default)]
+pub struct BodyArgs {
     /// Any body field, KEY=VALUE; VALUE is JSON if it parses, else a string;
     /// a dotted KEY sets a nested field (repeatable)
     #[arg(
@@ -130,13 +199,6 @@ pub struct ChatArgs {
     /// Ask for one JSON response instead of a stream (stream: false)
     #[arg(long, help_heading = "Request")]
     pub no_stream: bool,
-
-    /// Never read stdin, even when it is not a terminal [env: YAP_NO_STDIN=1]
-    #[arg(long, help_heading = "Request")]
-    pub no_stdin: bool,
-
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args, Default)]

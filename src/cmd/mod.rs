@@ -2,5 +2,6 @@
 //! formatting of its own.
 
 pub mod chat;
+pub mod common;
 pub mod config;
 pub mod exchange;

@@ -3,9 +3,9 @@
 //!
 //! Precedence, lowest first: profile `body`, `--body`, named flags, `-o`.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::params::{deep_merge, parse_param, set_path};
+use super::params::{Layers, layer, sampling_fields};
 use crate::cli::ChatArgs;
 use crate::error::Failure;
 
@@ -27,15 +27,16 @@ pub struct ChatInputs {
 
 /// Build the request body.
 pub fn build(inputs: ChatInputs, args: &ChatArgs) -> Result<Value, Failure> {
-    let mut body = Value::Object(Map::new());
-    if let Some(profile) = inputs.profile_body {
-        deep_merge(&mut body, profile);
+    let mut named = sampling_fields(&args.sampling)?;
+    if let Some(n) = args.max_completion_tokens {
+        named.insert("max_completion_tokens".into(), json!(n));
     }
-    if let Some(flag) = inputs.body_flag {
-        deep_merge(&mut body, flag);
+    if let Some(user) = &args.user {
+        named.insert("user".into(), json!(user));
     }
-
-    let mut named = named_fields(args)?;
+    if args.json_object {
+        named.insert("response_format".into(), json!({"type": "json_object"}));
+    }
     named.insert("model".into(), Value::String(inputs.model));
     let mut messages = Vec::new();
     if let Some(system) = inputs.system {
@@ -46,32 +47,14 @@ pub fn build(inputs: ChatInputs, args: &ChatArgs) -> Result<Value, Failure> {
         messages.push(user);
     }
     named.insert("messages".into(), Value::Array(messages));
-    named.insert("stream".into(), Value::Bool(inputs.stream));
-    let added_usage = inputs.stream && inputs.stream_usage;
-    if added_usage {
-        named.insert("stream_options".into(), json!({"include_usage": true}));
-    }
-    deep_merge(&mut body, Value::Object(named));
-
-    let mut map = match body {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
-    for raw in &args.params {
-        let (path, value) = parse_param(raw)?;
-        set_path(&mut map, &path, value);
-    }
-    // A server rejects stream_options on a non-streamed request: drop what
-    // yap added when `-o stream=false` (or --body) turned streaming off.
-    if added_usage
-        && map.get("stream") != Some(&Value::Bool(true))
-        && let Some(Value::Object(opts)) = map.get_mut("stream_options")
-    {
-        opts.remove("include_usage");
-        if opts.is_empty() {
-            map.remove("stream_options");
-        }
-    }
+    let map = layer(Layers {
+        profile_body: inputs.profile_body,
+        body_flag: inputs.body_flag,
+        named,
+        params: &args.body.params,
+        stream: inputs.stream,
+        stream_usage: inputs.stream_usage,
+    })?;
     let has_messages = map
         .get("messages")
         .and_then(Value::as_array)
@@ -96,67 +79,6 @@ fn user_message(text: Option<String>, images: &[String]) -> Option<Value> {
         parts.push(json!({"type": "image_url", "image_url": {"url": url}}));
     }
     Some(json!({"role": "user", "content": parts}))
-}
-
-/// The fields of SPEC's table that have their own flag, with JSON types.
-fn named_fields(args: &ChatArgs) -> Result<Map<String, Value>, Failure> {
-    let mut m = Map::new();
-    let mut num = |key: &str, v: Option<f64>| {
-        if let Some(v) = v {
-            m.insert(key.into(), json!(v));
-        }
-    };
-    num("temperature", args.temperature);
-    num("top_p", args.top_p);
-    num("presence_penalty", args.presence_penalty);
-    num("frequency_penalty", args.frequency_penalty);
-    if let Some(n) = args.max_tokens {
-        m.insert("max_tokens".into(), json!(n));
-    }
-    if let Some(n) = args.max_completion_tokens {
-        m.insert("max_completion_tokens".into(), json!(n));
-    }
-    if !args.stop.is_empty() {
-        m.insert("stop".into(), json!(args.stop));
-    }
-    if let Some(n) = args.n {
-        m.insert("n".into(), json!(n));
-    }
-    if let Some(seed) = args.seed {
-        m.insert("seed".into(), json!(seed));
-    }
-    if let Some(user) = &args.user {
-        m.insert("user".into(), json!(user));
-    }
-    if args.json_object {
-        m.insert("response_format".into(), json!({"type": "json_object"}));
-    }
-    if !args.logit_bias.is_empty() {
-        let mut bias = Map::new();
-        for raw in &args.logit_bias {
-            let (token, value) = raw.split_once('=').ok_or_else(|| {
-                Failure::usage(format!("--logit-bias '{raw}': expected TOKEN=BIAS"))
-            })?;
-            let value: f64 = value.trim().parse().map_err(|_| {
-                Failure::usage(format!(
-                    "--logit-bias '{raw}': BIAS must be a number (-100 to 100)"
-                ))
-            })?;
-            if !(-100.0..=100.0).contains(&value) {
-                return Err(Failure::usage(format!(
-                    "--logit-bias '{raw}': BIAS must be between -100 and 100"
-                )));
-            }
-            let number = if value.fract() == 0.0 {
-                json!(value as i64)
-            } else {
-                json!(value)
-            };
-            bias.insert(token.trim().to_string(), number);
-        }
-        m.insert("logit_bias".into(), Value::Object(bias));
-    }
-    Ok(m)
 }
 
 /// Parse `--messages` text: a JSON array of objects, or one object per line.
@@ -195,6 +117,7 @@ pub fn parse_messages(text: &str, from: &str) -> Result<Vec<Value>, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::chat::{BodyArgs, SamplingArgs};
 
     fn inputs(text: &str) -> ChatInputs {
         ChatInputs {
@@ -209,12 +132,15 @@ mod tests {
     #[test]
     fn flags_have_json_types() {
         let args = ChatArgs {
-            temperature: Some(0.7),
-            max_tokens: Some(5),
-            stop: vec!["END".into()],
-            n: Some(2),
-            seed: Some(-3),
-            logit_bias: vec!["50256=-100".into(), "42=0.5".into()],
+            sampling: SamplingArgs {
+                temperature: Some(0.7),
+                max_tokens: Some(5),
+                stop: vec!["END".into()],
+                n: Some(2),
+                seed: Some(-3),
+                logit_bias: vec!["50256=-100".into(), "42=0.5".into()],
+                ..Default::default()
+            },
             ..Default::default()
         };
         let body = build(inputs("hi"), &args).unwrap();
@@ -232,8 +158,14 @@ mod tests {
     #[test]
     fn precedence_profile_body_flags_params() {
         let args = ChatArgs {
-            temperature: Some(0.5),
-            params: vec!["temperature=0.9".into(), "labels.team=infra".into()],
+            sampling: SamplingArgs {
+                temperature: Some(0.5),
+                ..Default::default()
+            },
+            body: BodyArgs {
+                params: vec!["temperature=0.9".into(), "labels.team=infra".into()],
+                ..Default::default()
+            },
             ..Default::default()
         };
         let mut i = inputs("hi");
@@ -248,7 +180,10 @@ mod tests {
     #[test]
     fn stream_false_by_param_drops_stream_options() {
         let args = ChatArgs {
-            params: vec!["stream=false".into()],
+            body: BodyArgs {
+                params: vec!["stream=false".into()],
+                ..Default::default()
+            },
             ..Default::default()
         };
         let body = build(inputs("hi"), &args).unwrap();

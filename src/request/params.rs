@@ -1,9 +1,110 @@
 //! Body fields from `-o KEY=VALUE`, `--body` and profile `body`, and the deep
 //! merge that layers them in SPEC's precedence.
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
+use crate::cli::chat::SamplingArgs;
 use crate::error::Failure;
+
+/// The layers of a body, lowest first (SPEC: profile `body`, `--body`,
+/// named flags, `-o`), and the streaming fields yap adds.
+pub struct Layers<'a> {
+    pub profile_body: Option<Value>,
+    pub body_flag: Option<Value>,
+    /// Named flags, `model` and the prompt or messages.
+    pub named: Map<String, Value>,
+    pub params: &'a [String],
+    pub stream: bool,
+    pub stream_usage: bool,
+}
+
+/// Merge the layers into one body object.
+pub fn layer(layers: Layers<'_>) -> Result<Map<String, Value>, Failure> {
+    let mut body = Value::Object(Map::new());
+    if let Some(profile) = layers.profile_body {
+        deep_merge(&mut body, profile);
+    }
+    if let Some(flag) = layers.body_flag {
+        deep_merge(&mut body, flag);
+    }
+    let mut named = layers.named;
+    named.insert("stream".into(), Value::Bool(layers.stream));
+    let added_usage = layers.stream && layers.stream_usage;
+    if added_usage {
+        named.insert("stream_options".into(), json!({"include_usage": true}));
+    }
+    deep_merge(&mut body, Value::Object(named));
+    let mut map = match body {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    for raw in layers.params {
+        let (path, value) = parse_param(raw)?;
+        set_path(&mut map, &path, value);
+    }
+    // A server rejects stream_options on a non-streamed request: drop what
+    // yap added when `-o stream=false` (or --body) turned streaming off.
+    if added_usage && map.get("stream") != Some(&Value::Bool(true))
+        && let Some(Value::Object(opts)) = map.get_mut("stream_options") {
+            opts.remove("include_usage");
+            if opts.is_empty() {
+                map.remove("stream_options");
+            }
+        }
+    Ok(map)
+}
+
+/// The sampling flags both endpoints have, with their JSON types.
+pub fn sampling_fields(args: &SamplingArgs) -> Result<Map<String, Value>, Failure> {
+    let mut m = Map::new();
+    let mut num = |key: &str, v: Option<f64>| {
+        if let Some(v) = v {
+            m.insert(key.into(), json!(v));
+        }
+    };
+    num("temperature", args.temperature);
+    num("top_p", args.top_p);
+    num("presence_penalty", args.presence_penalty);
+    num("frequency_penalty", args.frequency_penalty);
+    if let Some(n) = args.max_tokens {
+        m.insert("max_tokens".into(), json!(n));
+    }
+    if !args.stop.is_empty() {
+        m.insert("stop".into(), json!(args.stop));
+    }
+    if let Some(n) = args.n {
+        m.insert("n".into(), json!(n));
+    }
+    if let Some(seed) = args.seed {
+        m.insert("seed".into(), json!(seed));
+    }
+    if !args.logit_bias.is_empty() {
+        let mut bias = Map::new();
+        for raw in &args.logit_bias {
+            let (token, value) = raw.split_once('=').ok_or_else(|| {
+                Failure::usage(format!("--logit-bias '{raw}': expected TOKEN=BIAS"))
+            })?;
+            let value: f64 = value.trim().parse().map_err(|_| {
+                Failure::usage(format!(
+                    "--logit-bias '{raw}': BIAS must be a number (-100 to 100)"
+                ))
+            })?;
+            if !(-100.0..=100.0).contains(&value) {
+                return Err(Failure::usage(format!(
+                    "--logit-bias '{raw}': BIAS must be between -100 and 100"
+                )));
+            }
+            let number = if value.fract() == 0.0 {
+                json!(value as i64)
+            } else {
+                json!(value)
+            };
+            bias.insert(token.trim().to_string(), number);
+        }
+        m.insert("logit_bias".into(), Value::Object(bias));
+    }
+    Ok(m)
+}
 
 /// Parse `KEY=VALUE`: VALUE is JSON if it parses, else a string.
 pub fn parse_param(raw: &str) -> Result<(Vec<String>, Value), Failure> {
@@ -71,7 +172,6 @@ pub fn parse_body_object(text: &str, from: &str) -> Result<Value, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn values_are_json_when_they_parse() {
