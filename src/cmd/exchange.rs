@@ -104,7 +104,10 @@ pub async fn run(
     let mut dec = SseDecoder::new();
     let mut is_sse: Option<bool> = None;
     let mut body = Vec::new();
-    let mut state = PumpState::default();
+    let mut state = PumpState {
+        meta: opts.keep_all,
+        ..PumpState::default()
+    };
     let mut failure: Option<Failure> = None;
     let mut bytes_in = 0usize;
     let idle = transport.idle_timeout();
@@ -134,7 +137,9 @@ pub async fn run(
         bytes_in += bytes.len();
         let sse = *is_sse.get_or_insert_with(|| looks_like_sse(&content_type, &bytes));
         if sse {
-            dec.feed(&bytes, &mut |ev| state.event(ev, started, &mut asm, sink))?;
+            // Events carry the time of the read that completed them.
+            let at = started.elapsed();
+            dec.feed(&bytes, &mut |ev| state.event(ev, at, &mut asm, sink))?;
             sink.flush()?;
             if state.stop {
                 break;
@@ -180,6 +185,10 @@ fn looks_like_sse(content_type: &str, first: &[u8]) -> bool {
 
 #[derive(Default)]
 struct PumpState {
+    /// Read the response's metadata (id, model): only `--json` shows it.
+    meta: bool,
+    /// Text mode's fast reading of repeated chunk prefixes.
+    resume: crate::stream::fast::Resume,
     stop: bool,
     malformed: Option<String>,
 }
@@ -188,7 +197,7 @@ impl PumpState {
     fn event(
         &mut self,
         ev: SseEvent<'_>,
-        started: Instant,
+        at: Duration,
         asm: &mut Assembler,
         sink: &mut dyn Sink,
     ) -> io::Result<()> {
@@ -200,7 +209,6 @@ impl PumpState {
             self.stop = true;
             return Ok(());
         }
-        let at: Duration = started.elapsed();
         sink.payload(ev.data.as_bytes(), true, at)?;
         if ev.kind == "error" {
             let value = serde_json::from_str::<Value>(ev.data)
@@ -210,11 +218,19 @@ impl PumpState {
             self.stop = true;
             return Ok(());
         }
-        match Chunk::parse(ev.data) {
+        let parsed = if self.meta {
+            Chunk::parse(ev.data)
+        } else {
+            match self.resume.parse(ev.data) {
+                Some(chunk) => Ok(chunk),
+                None => Chunk::parse_serde(ev.data),
+            }
+        };
+        match parsed {
             Ok(chunk) => {
                 asm.on_chunk(&chunk);
                 sink.chunk(&chunk)?;
-                if chunk.error.as_ref().is_some_and(|e| !e.is_null()) {
+                if chunk.error.is_some_and(|e| e.0 != "null") {
                     self.stop = true;
                 }
             }

@@ -44,13 +44,15 @@ pub fn layer(layers: Layers<'_>) -> Result<Map<String, Value>, Failure> {
     }
     // A server rejects stream_options on a non-streamed request: drop what
     // yap added when `-o stream=false` (or --body) turned streaming off.
-    if added_usage && map.get("stream") != Some(&Value::Bool(true))
-        && let Some(Value::Object(opts)) = map.get_mut("stream_options") {
-            opts.remove("include_usage");
-            if opts.is_empty() {
-                map.remove("stream_options");
-            }
+    if added_usage
+        && map.get("stream") != Some(&Value::Bool(true))
+        && let Some(Value::Object(opts)) = map.get_mut("stream_options")
+    {
+        opts.remove("include_usage");
+        if opts.is_empty() {
+            map.remove("stream_options");
         }
+    }
     Ok(map)
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::chunk::{Chunk, error_message};
+use super::chunk::{Chunk, error_message, parse_raw};
 use crate::error::{Failure, Kind};
 
 #[derive(Debug, Default, Clone)]
@@ -37,7 +37,6 @@ pub struct ChoiceState {
 pub struct Assembler {
     keep_all: bool,
     id: Option<String>,
-    object: Option<String>,
     created: Option<Value>,
     model: Option<String>,
     fingerprint: Option<String>,
@@ -62,16 +61,12 @@ impl Assembler {
     pub fn on_chunk(&mut self, chunk: &Chunk<'_>) {
         set_once(&mut self.id, chunk.id.as_deref());
         set_once(&mut self.model, chunk.model.as_deref());
-        set_once(&mut self.object, chunk.object.as_deref());
         set_once(&mut self.fingerprint, chunk.system_fingerprint.as_deref());
         if self.created.is_none() {
-            self.created = chunk
-                .created
-                .clone()
-                .filter(|c| c.as_i64().unwrap_or(0) != 0);
+            self.created = parse_raw(chunk.created).filter(|c| c.as_i64().unwrap_or(0) != 0);
         }
         if let Some(usage) = chunk.usage() {
-            self.usage = Some(usage.clone());
+            self.usage = Some(usage);
         }
         for (pos, c) in chunk.choices.iter().flatten().enumerate() {
             let index = c.index.unwrap_or(pos as u32);
@@ -80,11 +75,11 @@ impl Assembler {
             if let Some(reason) = c.finish_reason.as_deref().filter(|r| !r.is_empty()) {
                 state.finish_reason = Some(reason.to_string());
             }
-            if let Some(Value::Object(lp)) = &c.logprobs
-                && self.keep_all
-                && let Some(Value::Array(items)) = lp.get("content")
+            if self.keep_all
+                && let Some(Value::Object(mut lp)) = parse_raw(c.logprobs)
+                && let Some(Value::Array(items)) = lp.remove("content")
             {
-                state.logprobs.extend(items.iter().cloned());
+                state.logprobs.extend(items);
             }
             if let Some(text) = c.text.as_deref().filter(|t| !t.is_empty()) {
                 state.saw_content = true;
@@ -123,10 +118,8 @@ impl Assembler {
                 }
             }
         }
-        if let Some(err) = &chunk.error
-            && !err.is_null()
-        {
-            self.error = Some(err.clone());
+        if let Some(err) = chunk.error() {
+            self.error = Some(err);
         }
     }
 

@@ -8,33 +8,34 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Chunk<'a> {
     #[serde(borrow, default, deserialize_with = "opt_cow")]
     pub id: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "opt_cow")]
-    pub object: Option<Cow<'a, str>>,
-    #[serde(default)]
-    pub created: Option<Value>,
+    #[serde(borrow, default)]
+    pub created: Option<Raw<'a>>,
     #[serde(borrow, default, deserialize_with = "opt_cow")]
     pub model: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "opt_cow")]
     pub system_fingerprint: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     pub choices: Option<Vec<ChoiceChunk<'a>>>,
-    #[serde(default)]
-    pub usage: Option<Value>,
-    #[serde(default)]
-    pub x_groq: Option<XGroq>,
-    #[serde(default)]
-    pub error: Option<Value>,
+    // Rare or bulky members are kept as raw JSON slices and parsed only
+    // when used: most chunks carry none of them.
+    #[serde(borrow, default)]
+    pub usage: Option<Raw<'a>>,
+    #[serde(borrow, default)]
+    pub x_groq: Option<XGroq<'a>>,
+    #[serde(borrow, default)]
+    pub error: Option<Raw<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct XGroq {
-    #[serde(default)]
-    pub usage: Option<Value>,
+pub struct XGroq<'a> {
+    #[serde(borrow, default)]
+    pub usage: Option<Raw<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -48,8 +49,8 @@ pub struct ChoiceChunk<'a> {
     pub text: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "opt_cow")]
     pub finish_reason: Option<Cow<'a, str>>,
-    #[serde(default)]
-    pub logprobs: Option<Value>,
+    #[serde(borrow, default)]
+    pub logprobs: Option<Raw<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -103,14 +104,41 @@ pub struct FunctionDelta<'a> {
     pub arguments: Option<String>,
 }
 
-/// `Option<Cow<str>>` that borrows from the payload when it can (serde's
-/// `borrow` alone does not reach through `Option`).
+/// `Option<Cow<str>>` that borrows from the payload when the string has
+/// no escapes (serde's `borrow` alone does not reach through `Option`).
+/// A direct visitor: this runs for every string of every chunk.
 fn opt_cow<'de: 'a, 'a, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Cow<'a, str>>, D::Error> {
-    #[derive(Deserialize)]
-    struct Borrowed<'a>(#[serde(borrow)] Cow<'a, str>);
-    Ok(Option::<Borrowed<'a>>::deserialize(d)?.map(|b| b.0))
+    use serde::de::{Error, Visitor};
+    use std::fmt;
+
+    struct Str;
+    impl<'de> Visitor<'de> for Str {
+        type Value = Option<Cow<'de, str>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string or null")
+        }
+        fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(v)))
+        }
+        fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_owned())))
+        }
+        fn visit_string<E: Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v)))
+        }
+        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_str(Str)
+        }
+    }
+    d.deserialize_option(Str)
 }
 
 fn args_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -122,19 +150,44 @@ fn args_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D
 }
 
 impl<'a> Chunk<'a> {
+    /// Parse one payload: the fast reader first (see `fast.rs`), and
+    /// serde_json when it declines, which also gives the error message.
     pub fn parse(data: &'a str) -> Result<Chunk<'a>, serde_json::Error> {
+        match super::fast::parse(data, true) {
+            Some(chunk) => Ok(chunk),
+            None => serde_json::from_str(data),
+        }
+    }
+
+    /// serde_json only (tests compare the two readers).
+    pub fn parse_serde(data: &'a str) -> Result<Chunk<'a>, serde_json::Error> {
         serde_json::from_str(data)
     }
 
     /// The usage this chunk reports: top-level, else Groq's `x_groq.usage`.
-    pub fn usage(&self) -> Option<&Value> {
-        self.usage.as_ref().filter(|u| u.is_object()).or_else(|| {
-            self.x_groq
-                .as_ref()?
-                .usage
-                .as_ref()
-                .filter(|u| u.is_object())
-        })
+    pub fn usage(&self) -> Option<Value> {
+        let parse = |raw: Option<Raw<'_>>| parse_raw(raw).filter(Value::is_object);
+        parse(self.usage).or_else(|| parse(self.x_groq.as_ref()?.usage))
+    }
+
+    /// The `error` member, when it is there and not `null`.
+    pub fn error(&self) -> Option<Value> {
+        parse_raw(self.error).filter(|e| !e.is_null())
+    }
+}
+
+/// Parse a raw member (always valid JSON: the parser checked it).
+pub fn parse_raw(raw: Option<Raw<'_>>) -> Option<Value> {
+    raw.and_then(|r| serde_json::from_str(r.0).ok())
+}
+
+/// A member kept as its JSON text, borrowed from the payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Raw<'a>(pub &'a str);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de RawValue>::deserialize(d).map(|r| Raw(r.get()))
     }
 }
 

@@ -3,4 +3,5 @@
 
 pub mod assemble;
 pub mod chunk;
+pub mod fast;
 pub mod sse;

@@ -9,8 +9,6 @@
 //! BOM is skipped. A block not closed by an empty line when the stream ends
 //! is discarded. The buffer holds at most one unfinished line.
 
-use std::borrow::Cow;
-
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// One dispatched event. `data` has its trailing LF removed.
@@ -88,7 +86,7 @@ impl SseDecoder {
         }
         while start < bytes.len() {
             let rest = &bytes[start..];
-            let Some(pos) = rest.iter().position(|&b| b == b'\n' || b == b'\r') else {
+            let Some(pos) = memchr::memchr2(b'\n', b'\r', rest) else {
                 self.pending.extend_from_slice(rest);
                 break;
             };
@@ -129,26 +127,32 @@ impl SseDecoder {
             self.comments += 1;
             return Ok(());
         }
-        let line: Cow<'_, str> = String::from_utf8_lossy(raw);
-        let (field, value) = match line.find(':') {
+        // The field name is compared as bytes; the value is validated, and
+        // only invalid bytes take the (slower) lossy decoder, becoming
+        // U+FFFD as the standard says.
+        let (field, value): (&[u8], &[u8]) = match memchr::memchr(b':', raw) {
             Some(i) => {
-                let v = &line[i + 1..];
-                (&line[..i], v.strip_prefix(' ').unwrap_or(v))
+                let v = &raw[i + 1..];
+                (&raw[..i], v.strip_prefix(b" ").unwrap_or(v))
             }
-            None => (&line[..], ""),
+            None => (raw, b""),
         };
+        let text = |v: &[u8]| -> String { String::from_utf8_lossy(v).into_owned() };
         match field {
-            "data" => {
-                self.data.push_str(value);
+            b"data" => {
+                match std::str::from_utf8(value) {
+                    Ok(v) => self.data.push_str(v),
+                    Err(_) => self.data.push_str(&String::from_utf8_lossy(value)),
+                }
                 self.data.push('\n');
             }
-            "event" => {
+            b"event" => {
                 self.kind.clear();
-                self.kind.push_str(value);
+                self.kind.push_str(&text(value));
             }
-            "id" if !value.contains('\0') => {
+            b"id" if !value.contains(&0) => {
                 self.last_event_id.clear();
-                self.last_event_id.push_str(value);
+                self.last_event_id.push_str(&text(value));
             }
             // `retry` only matters to EventSource reconnection; other
             // fields are ignored, as the standard says.
