@@ -42,6 +42,8 @@ complete -c yap -n "__fish_yap_needs_command" -s q -l quiet -d 'No spinner and n
 complete -c yap -n "__fish_yap_needs_command" -s h -l help -d 'Print help'
 complete -c yap -n "__fish_yap_needs_command" -s V -l version -d 'Print version'
 complete -c yap -n "__fish_yap_needs_command" -f -a "chat" -d 'Send a prompt to POST {base}/chat/completions and print the answer'
+complete -c yap -n "__fish_yap_needs_command" -f -a "complete" -d 'Send a prompt to POST {base}/completions (legacy text completion)'
+complete -c yap -n "__fish_yap_needs_command" -f -a "models" -d 'List the model ids of GET {base}/models, sorted, one per line'
 complete -c yap -n "__fish_yap_needs_command" -f -a "config" -d 'Show the resolved settings and where each came from (key redacted)'
 complete -c yap -n "__fish_yap_needs_command" -f -a "__generate" -d 'Write completions/ and man/ from this command-line definition'
 complete -c yap -n "__fish_yap_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -91,6 +93,89 @@ complete -c yap -n "__fish_yap_using_subcommand chat" -s v -l verbose -d 'Show t
 complete -c yap -n "__fish_yap_using_subcommand chat" -s q -l quiet -d 'No spinner and no warnings on stderr'
 complete -c yap -n "__fish_yap_using_subcommand chat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c yap -n "__fish_yap_using_subcommand chat" -s V -l version -d 'Print version'
+complete -c yap -n "__fish_yap_using_subcommand complete" -s f -l file -d 'A text file put in the prompt, headed by its path (repeatable)' -r -F
+complete -c yap -n "__fish_yap_using_subcommand complete" -s m -l model -d 'The model [env: YAP_MODEL] [profile: model]' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l suffix -d 'Text that comes after the completion (fill-in-the-middle)' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l logprobs -d 'Return the log probabilities of the N most likely tokens' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l best-of -d 'Generate N completions server-side and return the best' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -s t -l temperature -d 'Sampling temperature' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l top-p -d 'Nucleus sampling probability mass' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l max-tokens -d 'max_tokens' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l stop -d 'A stop sequence (repeatable; sent as an array)' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -s n -l choices -d 'How many choices to generate' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l presence-penalty -d 'presence_penalty' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l frequency-penalty -d 'frequency_penalty' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l logit-bias -d 'A logit_bias entry, TOKEN=BIAS (repeatable)' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l seed -d 'seed' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -s o -l param -d 'Any body field, KEY=VALUE; VALUE is JSON if it parses, else a string; a dotted KEY sets a nested field (repeatable)' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l body -d 'A JSON object deep-merged into the body: a file, - for stdin, or inline JSON' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l color -d 'Colour on stderr [default: auto; NO_COLOR turns it off]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c yap -n "__fish_yap_using_subcommand complete" -s P -l profile -d 'Use a provider profile from the config file [env: YAP_PROFILE]' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l config -d 'The config file [env: YAP_CONFIG] [default: $XDG_CONFIG_HOME/yap/config.toml]' -r -F
+complete -c yap -n "__fish_yap_using_subcommand complete" -l base-url -d 'Base URL with its path prefix [env: YAP_BASE_URL, then OPENAI_BASE_URL] [default: https://api.openai.com/v1]' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l api-key-env -d 'Read the API key from this environment variable (e.g. APOLLO_API_KEY) [default: YAP_API_KEY, then OPENAI_API_KEY]' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l auth -d 'How the key is sent: bearer, x-api-key, header:NAME or none [default: bearer]' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -s H -l header -d 'An extra request header, \'Name: value\' (repeatable)' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -s x -l proxy -d 'Send every request through this HTTP(S) proxy [default: from HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY]' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l timeout -d 'Give up after this many seconds in all, retries and their waits included' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l no-stdin -d 'Never read stdin, even when it is not a terminal [env: YAP_NO_STDIN=1]'
+complete -c yap -n "__fish_yap_using_subcommand complete" -l echo -d 'Echo the prompt back in the completion'
+complete -c yap -n "__fish_yap_using_subcommand complete" -l no-stream -d 'Ask for one JSON response instead of a stream (stream: false)'
+complete -c yap -n "__fish_yap_using_subcommand complete" -l json -d 'Print one JSON document, the response object (a stream is assembled)'
+complete -c yap -n "__fish_yap_using_subcommand complete" -l raw -d 'Print what the server sent: each SSE data payload as one line, or the body as is'
+complete -c yap -n "__fish_yap_using_subcommand complete" -s u -l usage -d 'Print token usage on stderr'
+complete -c yap -n "__fish_yap_using_subcommand complete" -l reasoning -d 'Print the model\'s reasoning text on stderr as it arrives'
+complete -c yap -n "__fish_yap_using_subcommand complete" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
+complete -c yap -n "__fish_yap_using_subcommand complete" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
+complete -c yap -n "__fish_yap_using_subcommand complete" -s v -l verbose -d 'Show the request and response lines and timings on stderr'
+complete -c yap -n "__fish_yap_using_subcommand complete" -s q -l quiet -d 'No spinner and no warnings on stderr'
+complete -c yap -n "__fish_yap_using_subcommand complete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c yap -n "__fish_yap_using_subcommand complete" -s V -l version -d 'Print version'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -s P -l profile -d 'Use a provider profile from the config file [env: YAP_PROFILE]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l config -d 'The config file [env: YAP_CONFIG] [default: $XDG_CONFIG_HOME/yap/config.toml]' -r -F
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l base-url -d 'Base URL with its path prefix [env: YAP_BASE_URL, then OPENAI_BASE_URL] [default: https://api.openai.com/v1]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l api-key-env -d 'Read the API key from this environment variable (e.g. APOLLO_API_KEY) [default: YAP_API_KEY, then OPENAI_API_KEY]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l auth -d 'How the key is sent: bearer, x-api-key, header:NAME or none [default: bearer]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -s H -l header -d 'An extra request header, \'Name: value\' (repeatable)' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -s x -l proxy -d 'Send every request through this HTTP(S) proxy [default: from HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l timeout -d 'Give up after this many seconds in all, retries and their waits included' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -s l -l long -d 'A table: id, owner, creation date (tab-separated when piped)'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l json -d 'The response as the server sent it'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'Show the request and response lines and timings on stderr'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'No spinner and no warnings on stderr'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -a "show" -d 'Print one model as JSON: GET {base}/models/{ID}'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -s P -l profile -d 'Use a provider profile from the config file [env: YAP_PROFILE]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l config -d 'The config file [env: YAP_CONFIG] [default: $XDG_CONFIG_HOME/yap/config.toml]' -r -F
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l base-url -d 'Base URL with its path prefix [env: YAP_BASE_URL, then OPENAI_BASE_URL] [default: https://api.openai.com/v1]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l api-key-env -d 'Read the API key from this environment variable (e.g. APOLLO_API_KEY) [default: YAP_API_KEY, then OPENAI_API_KEY]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l auth -d 'How the key is sent: bearer, x-api-key, header:NAME or none [default: bearer]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -s H -l header -d 'An extra request header, \'Name: value\' (repeatable)' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -s x -l proxy -d 'Send every request through this HTTP(S) proxy [default: from HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l timeout -d 'Give up after this many seconds in all, retries and their waits included' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show the request and response lines and timings on stderr'
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No spinner and no warnings on stderr'
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print one model as JSON: GET {base}/models/{ID}'
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -s P -l profile -d 'Use a provider profile from the config file [env: YAP_PROFILE]' -r
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l config -d 'The config file [env: YAP_CONFIG] [default: $XDG_CONFIG_HOME/yap/config.toml]' -r -F
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l base-url -d 'Base URL with its path prefix [env: YAP_BASE_URL, then OPENAI_BASE_URL] [default: https://api.openai.com/v1]' -r
@@ -146,8 +231,11 @@ complete -c yap -n "__fish_yap_using_subcommand __generate" -s v -l verbose -d '
 complete -c yap -n "__fish_yap_using_subcommand __generate" -s q -l quiet -d 'No spinner and no warnings on stderr'
 complete -c yap -n "__fish_yap_using_subcommand __generate" -s h -l help -d 'Print help'
 complete -c yap -n "__fish_yap_using_subcommand __generate" -s V -l version -d 'Print version'
-complete -c yap -n "__fish_yap_using_subcommand help; and not __fish_seen_subcommand_from chat config __generate help" -f -a "chat" -d 'Send a prompt to POST {base}/chat/completions and print the answer'
-complete -c yap -n "__fish_yap_using_subcommand help; and not __fish_seen_subcommand_from chat config __generate help" -f -a "config" -d 'Show the resolved settings and where each came from (key redacted)'
-complete -c yap -n "__fish_yap_using_subcommand help; and not __fish_seen_subcommand_from chat config __generate help" -f -a "__generate" -d 'Write completions/ and man/ from this command-line definition'
-complete -c yap -n "__fish_yap_using_subcommand help; and not __fish_seen_subcommand_from chat config __generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c yap -n "__fish_yap_using_subcommand help; and not __fish_seen_subcommand_from chat complete models config __generate help" -f -a "chat" -d 'Send a prompt to POST {base}/chat/completions and print the answer'
+complete -c yap -n "__fish_yap_using_subcommand help; and not __fish_seen_subcommand_from chat complete models config __generate help" -f -a "complete" -d 'Send a prompt to POST {base}/completions (legacy text completion)'
+complete -c yap -n "__fish_yap_using_subcommand help; and not __fish_seen_subcommand_from chat complete models config __generate help" -f -a "models" -d 'List the model ids of GET {base}/models, sorted, one per line'
+complete -c yap -n "__fish_yap_using_subcommand help; and not __fish_seen_subcommand_from chat complete models config __generate help" -f -a "config" -d 'Show the resolved settings and where each came from (key redacted)'
+complete -c yap -n "__fish_yap_using_subcommand help; and not __fish_seen_subcommand_from chat complete models config __generate help" -f -a "__generate" -d 'Write completions/ and man/ from this command-line definition'
+complete -c yap -n "__fish_yap_using_subcommand help; and not __fish_seen_subcommand_from chat complete models config __generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c yap -n "__fish_yap_using_subcommand help; and __fish_seen_subcommand_from models" -f -a "show" -d 'Print one model as JSON: GET {base}/models/{ID}'
 complete -c yap -n "__fish_yap_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the configuration file (also when it does not exist)'

@@ -21,6 +21,17 @@ pub fn run(cli: Cli) -> ExitCode {
             },
             args.output.color,
         ),
+        Command::Complete(args) => (
+            if args.output.json {
+                Mode::Json
+            } else if args.output.raw {
+                Mode::Raw
+            } else {
+                Mode::Text
+            },
+            args.output.color,
+        ),
+        Command::Models(args) if args.json => (Mode::Json, None),
         _ => (Mode::Text, None),
     };
     let env = Env::capture();
@@ -68,15 +79,25 @@ fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> 
     match &cli.command {
         Command::Config(args) => crate::cmd::config::run(&cli.conn, args, env),
         Command::Generate { dir } => crate::cli::generate::write_all(dir),
-        Command::Chat(args) => {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Failure::new(Kind::Other, format!("cannot start the runtime: {e}")))?;
-            runtime.block_on(async {
-                let mut ctrl_c = crate::cmd::exchange::interrupt();
-                crate::cmd::chat::run(&cli.conn, args, env, diag, mode, &mut ctrl_c).await
-            })
-        }
+        Command::Chat(args) => runtime()?.block_on(async {
+            let mut ctrl_c = crate::cmd::exchange::interrupt();
+            crate::cmd::chat::run(&cli.conn, args, env, diag, mode, &mut ctrl_c).await
+        }),
+        Command::Complete(args) => runtime()?.block_on(async {
+            let mut ctrl_c = crate::cmd::exchange::interrupt();
+            crate::cmd::complete::run(&cli.conn, args, env, diag, mode, &mut ctrl_c).await
+        }),
+        Command::Models(args) => runtime()?.block_on(async {
+            let mut ctrl_c = crate::cmd::exchange::interrupt();
+            crate::cmd::models::run(&cli.conn, args, env, diag, &mut ctrl_c).await
+        }),
     }
+}
+
+/// One request needs no more than a current-thread runtime.
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(Kind::Other, format!("cannot start the runtime: {e}")))
 }

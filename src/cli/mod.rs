@@ -5,13 +5,15 @@
 pub mod chat;
 pub mod connection;
 pub mod generate;
+pub mod models;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub use chat::{ChatArgs, ColorChoice, OutputArgs};
+pub use chat::{ChatArgs, ColorChoice, CompleteArgs, OutputArgs};
 pub use connection::ConnArgs;
+pub use models::{ModelsAction, ModelsArgs};
 
 const ABOUT: &str = "A command-line client for OpenAI-compatible Chat Completions APIs";
 
@@ -52,6 +54,15 @@ pub enum Command {
     /// With no prompt, no stdin and no --messages on a terminal, an
     /// interactive chat starts.
     Chat(Box<ChatArgs>),
+
+    /// Send a prompt to POST {base}/completions (legacy text completion)
+    ///
+    /// For base models and fill-in-the-middle (--suffix). The prompt comes
+    /// from -f files, stdin and the PROMPT words, as for chat.
+    Complete(Box<CompleteArgs>),
+
+    /// List the model ids of GET {base}/models, sorted, one per line
+    Models(ModelsArgs),
 
     /// Show the resolved settings and where each came from (key redacted)
     Config(ConfigArgs),

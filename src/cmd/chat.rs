@@ -18,6 +18,7 @@ use crate::output::term::Diag;
 use crate::output::text::TextSink;
 use crate::request::Prepared;
 use crate::request::chat::{self as body, ChatInputs};
+use crate::stream::assemble::Shape;
 
 pub async fn run(
     conn: &ConnArgs,
@@ -81,7 +82,16 @@ pub async fn run(
     if common::preview(conn, &settings, &prepared)? {
         return Ok(());
     }
-    common::send_and_print(&settings, &prepared, &args.output, diag, mode, ctrl_c).await
+    common::send_and_print(
+        &settings,
+        &prepared,
+        &args.output,
+        diag,
+        mode,
+        Shape::Chat,
+        ctrl_c,
+    )
+    .await
 }
 
 /// A chat on a terminal: each line a user message, each answer streamed,
@@ -133,6 +143,7 @@ async fn interactive_chat(
             spinner: true,
             keep_all: true,
             deadline: settings.timeout.map(|t| Instant::now() + t),
+            shape: Shape::Chat,
         };
         let mut sink = TextSink::new(io::stdout().lock(), diag, args.output.reasoning);
         let ex = exchange::run(&opts, &prepared, &mut sink, ctrl_c).await?;

@@ -21,7 +21,7 @@ use crate::output::term::Diag;
 use crate::output::text::TextSink;
 use crate::request::params::parse_body_object;
 use crate::request::{Prepared, preview};
-use crate::stream::assemble::Assembler;
+use crate::stream::assemble::{Assembler, Shape};
 
 /// `--body PATH|-|JSON`.
 pub fn body_flag(arg: Option<&str>, stdin: &mut Stdin) -> Result<Option<Value>, Failure> {
@@ -97,6 +97,7 @@ pub async fn send_and_print(
     output: &OutputArgs,
     diag: Diag,
     mode: Mode,
+    shape: Shape,
     ctrl_c: &mut Interrupt,
 ) -> anyhow::Result<()> {
     let key = settings.require_key()?;
@@ -107,6 +108,7 @@ pub async fn send_and_print(
         spinner: true,
         keep_all: mode == Mode::Json,
         deadline: settings.timeout.map(|t| Instant::now() + t),
+        shape,
     };
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let (exchange, extra_warnings) = match mode {

@@ -19,7 +19,7 @@ use crate::output::Sink;
 use crate::output::progress::Spinner;
 use crate::output::term::Diag;
 use crate::request::Prepared;
-use crate::stream::assemble::Assembler;
+use crate::stream::assemble::{Assembler, Shape};
 use crate::stream::chunk::Chunk;
 use crate::stream::sse::{SseDecoder, SseEvent};
 use crate::transport::Transport;
@@ -64,6 +64,85 @@ pub struct Options<'a> {
     /// Keep every text in the assembler (`--json`, interactive history).
     pub keep_all: bool,
     pub deadline: Option<Instant>,
+    /// The document a response is assembled into.
+    pub shape: Shape,
+}
+
+/// Send with the spinner, the deadline and Ctrl-C watched.
+async fn send(
+    opts: &Options<'_>,
+    transport: &Transport,
+    req: &Prepared,
+    spinner: &mut Spinner,
+    ctrl_c: &mut Interrupt,
+) -> Result<crate::transport::Response, Failure> {
+    let diag = opts.diag;
+    let spin: &Spinner = spinner;
+    let mut note = |line: &str| spin.suspend(|| diag.note(line));
+    let response = tokio::select! {
+        r = transport.send(req, opts.key, &mut note) => r,
+        () = until(opts.deadline) => Err(timed_out(opts.settings)),
+        () = &mut *ctrl_c => Err(Failure::new(Kind::Interrupted, "interrupted")),
+    };
+    if response.is_err() {
+        spinner.stop();
+    }
+    response
+}
+
+/// The next piece of a response body: `Ok(None)` at its end (or where the
+/// connection broke: the caller tells a complete answer from a cut one).
+async fn next_bytes(
+    opts: &Options<'_>,
+    resp: &mut reqwest::Response,
+    idle: Duration,
+    ctrl_c: &mut Interrupt,
+) -> Result<Option<bytes::Bytes>, Failure> {
+    let next = tokio::select! {
+        r = tokio::time::timeout(idle, resp.chunk()) => r,
+        () = until(opts.deadline) => return Err(timed_out(opts.settings)),
+        () = &mut *ctrl_c => return Err(Failure::new(Kind::Interrupted, "interrupted")),
+    };
+    match next {
+        Err(_) => Err(Failure::new(
+            Kind::Network,
+            format!(
+                "no data from the server for {} s (--idle-timeout)",
+                idle.as_secs_f64()
+            ),
+        )),
+        Ok(Err(_)) | Ok(Ok(None)) => Ok(None),
+        Ok(Ok(Some(bytes))) => Ok(Some(bytes)),
+    }
+}
+
+/// Send a request and read its whole body (a listing, a model): the body
+/// and its Content-Type.
+pub async fn fetch(
+    opts: &Options<'_>,
+    req: &Prepared,
+    ctrl_c: &mut Interrupt,
+) -> Result<(Vec<u8>, String), Failure> {
+    let transport = Transport::new(opts.settings, opts.deadline)?;
+    let mut spinner = Spinner::start(
+        opts.spinner && !opts.settings.quiet,
+        "waiting for the server",
+    );
+    let response = send(opts, &transport, req, &mut spinner, ctrl_c).await?;
+    let mut resp = response.inner;
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mut body = Vec::new();
+    while let Some(bytes) = next_bytes(opts, &mut resp, transport.idle_timeout(), ctrl_c).await? {
+        spinner.stop();
+        body.extend_from_slice(&bytes);
+    }
+    spinner.stop();
+    Ok((body, content_type))
 }
 
 pub async fn run(
@@ -78,19 +157,7 @@ pub async fn run(
         "waiting for the model",
     );
     let diag = opts.diag;
-    let mut note = |line: &str| spinner.suspend(|| diag.note(line));
-    let response = tokio::select! {
-        r = transport.send(req, opts.key, &mut note) => r,
-        () = until(opts.deadline) => Err(timed_out(opts.settings)),
-        () = &mut *ctrl_c => Err(Failure::new(Kind::Interrupted, "interrupted")),
-    };
-    let response = match response {
-        Ok(r) => r,
-        Err(f) => {
-            spinner.stop();
-            return Err(f.into());
-        }
-    };
+    let response = send(opts, &transport, req, &mut spinner, ctrl_c).await?;
     let started = response.started;
     let mut resp = response.inner;
     let content_type = resp
@@ -100,7 +167,7 @@ pub async fn run(
         .unwrap_or("")
         .to_ascii_lowercase();
 
-    let mut asm = Assembler::new(opts.keep_all);
+    let mut asm = Assembler::new(opts.keep_all).with_shape(opts.shape);
     let mut dec = SseDecoder::new();
     let mut is_sse: Option<bool> = None;
     let mut body = Vec::new();
@@ -112,26 +179,13 @@ pub async fn run(
     let mut bytes_in = 0usize;
     let idle = transport.idle_timeout();
     loop {
-        let next = tokio::select! {
-            r = tokio::time::timeout(idle, resp.chunk()) => r,
-            () = until(opts.deadline) => { failure = Some(timed_out(opts.settings)); break; }
-            () = &mut *ctrl_c => { failure = Some(Failure::new(Kind::Interrupted, "interrupted")); break; }
-        };
-        let bytes = match next {
-            Err(_) => {
-                failure = Some(Failure::new(
-                    Kind::Network,
-                    format!(
-                        "no data from the server for {} s (--idle-timeout)",
-                        idle.as_secs_f64()
-                    ),
-                ));
+        let bytes = match next_bytes(opts, &mut resp, idle, ctrl_c).await {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => break,
+            Err(f) => {
+                failure = Some(f);
                 break;
             }
-            // A connection broken mid-body ends the stream; the assembler
-            // then tells a complete answer from a cut one.
-            Ok(Err(_)) | Ok(Ok(None)) => break,
-            Ok(Ok(Some(bytes))) => bytes,
         };
         spinner.stop();
         bytes_in += bytes.len();

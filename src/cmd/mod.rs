@@ -3,5 +3,7 @@
 
 pub mod chat;
 pub mod common;
+pub mod complete;
 pub mod config;
 pub mod exchange;
+pub mod models;

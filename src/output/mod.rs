@@ -3,6 +3,7 @@
 //! events and writers, never HTTP.
 
 pub mod json;
+pub mod models;
 pub mod progress;
 pub mod raw;
 pub mod term;

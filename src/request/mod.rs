@@ -4,6 +4,7 @@
 //! value, so what is previewed is what is sent.
 
 pub mod chat;
+pub mod complete;
 pub mod params;
 pub mod preview;
 
@@ -35,6 +36,18 @@ impl Prepared {
             auth: settings.auth.value.clone(),
             key_var: settings.key.var.clone(),
             body: Some(body),
+        }
+    }
+
+    /// A GET of `{base}/{endpoint}` with the settings' headers.
+    pub fn get(settings: &Settings, endpoint: &str) -> Prepared {
+        Prepared {
+            method: "GET",
+            url: settings.endpoint(endpoint),
+            headers: settings.headers.clone(),
+            auth: settings.auth.value.clone(),
+            key_var: settings.key.var.clone(),
+            body: None,
         }
     }
 

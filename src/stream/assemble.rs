@@ -29,13 +29,25 @@ pub struct ChoiceState {
     pub reasoning: String,
     pub refusal: Option<String>,
     pub tool_calls: BTreeMap<u32, ToolCall>,
-    pub logprobs: Vec<Value>,
+    /// The logprobs objects of the chunks, merged (arrays concatenated).
+    pub logprobs: Option<Value>,
     pub finish_reason: Option<String>,
+}
+
+/// Which document a response is assembled into.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// `chat.completion`: `choices[].message`.
+    #[default]
+    Chat,
+    /// `text_completion`: `choices[].text`.
+    Completion,
 }
 
 #[derive(Debug, Default)]
 pub struct Assembler {
     keep_all: bool,
+    shape: Shape,
     id: Option<String>,
     created: Option<Value>,
     model: Option<String>,
@@ -58,6 +70,12 @@ impl Assembler {
         }
     }
 
+    /// Assemble into this document shape (chat by default).
+    pub fn with_shape(mut self, shape: Shape) -> Assembler {
+        self.shape = shape;
+        self
+    }
+
     pub fn on_chunk(&mut self, chunk: &Chunk<'_>) {
         set_once(&mut self.id, chunk.id.as_deref());
         set_once(&mut self.model, chunk.model.as_deref());
@@ -76,10 +94,9 @@ impl Assembler {
                 state.finish_reason = Some(reason.to_string());
             }
             if self.keep_all
-                && let Some(Value::Object(mut lp)) = parse_raw(c.logprobs)
-                && let Some(Value::Array(items)) = lp.remove("content")
+                && let Some(lp) = parse_raw(c.logprobs)
             {
-                state.logprobs.extend(items);
+                merge_logprobs(&mut state.logprobs, lp);
             }
             if let Some(text) = c.text.as_deref().filter(|t| !t.is_empty()) {
                 state.saw_content = true;
@@ -141,7 +158,11 @@ impl Assembler {
         }
         let mut doc = Map::new();
         doc.insert("id".into(), json!(self.id.clone().unwrap_or_default()));
-        doc.insert("object".into(), json!("chat.completion"));
+        let object = match self.shape {
+            Shape::Chat => "chat.completion",
+            Shape::Completion => "text_completion",
+        };
+        doc.insert("object".into(), json!(object));
         doc.insert("created".into(), self.created.clone().unwrap_or(json!(0)));
         doc.insert(
             "model".into(),
@@ -153,7 +174,15 @@ impl Assembler {
         let choices: Vec<Value> = self
             .choices
             .iter()
-            .map(|(index, c)| choice_document(*index, c))
+            .map(|(index, c)| match self.shape {
+                Shape::Chat => choice_document(*index, c),
+                Shape::Completion => json!({
+                    "index": index,
+                    "text": c.content,
+                    "logprobs": c.logprobs,
+                    "finish_reason": c.finish_reason,
+                }),
+            })
             .collect();
         doc.insert("choices".into(), Value::Array(choices));
         doc.insert("usage".into(), self.usage.clone().unwrap_or(Value::Null));
@@ -258,17 +287,32 @@ fn choice_document(index: u32, c: &ChoiceState) -> Value {
             .collect();
         msg.insert("tool_calls".into(), Value::Array(calls));
     }
-    let logprobs = if c.logprobs.is_empty() {
-        Value::Null
-    } else {
-        json!({"content": c.logprobs})
-    };
     json!({
         "index": index,
         "message": Value::Object(msg),
-        "logprobs": logprobs,
+        "logprobs": c.logprobs,
         "finish_reason": c.finish_reason,
     })
+}
+
+/// Merge one chunk's logprobs object into what came before: arrays are
+/// concatenated, other values replaced; `null` never erases.
+fn merge_logprobs(slot: &mut Option<Value>, new: Value) {
+    match (slot.as_mut(), new) {
+        (_, Value::Null) => {}
+        (Some(Value::Object(old)), Value::Object(new)) => {
+            for (key, value) in new {
+                match (old.get_mut(&key), value) {
+                    (Some(Value::Array(a)), Value::Array(b)) => a.extend(b),
+                    (_, Value::Null) => {}
+                    (_, value) => {
+                        old.insert(key, value);
+                    }
+                }
+            }
+        }
+        (_, new) => *slot = Some(new),
+    }
 }
 
 /// `type`, `code`, `param` of a provider error object.
