@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 #[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Connection")]
 pub struct ConnArgs {
     /// Use a provider profile from the config file [env: YAP_PROFILE]
     #[arg(short = 'P', long, global = true, value_name = "NAME")]

@@ -22,6 +22,8 @@ Examples:
   yap chat \"Name three prime numbers\"
   git diff | yap chat \"write the commit message\"
   yap -P local chat --json -t 0 \"Say hi\"
+  yap models llama
+  yap complete --max-tokens 20 \"Once upon a time\"
 
 Exit codes: 0 ok, 1 other, 2 usage/config, 3 auth refused, 4 request rejected,
 5 rate limited, 6 server error, 7 network/timeout, 8 incomplete or malformed
