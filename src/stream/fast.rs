@@ -322,7 +322,9 @@ impl<'a> Reader<'a> {
         match key {
             b"index" => {
                 c.index = self.opt_u32()?;
-                self.track.index = c.index;
+                if self.track.first_choice {
+                    self.track.index = c.index;
+                }
             }
             b"delta" | b"message" => {
                 if self.peek()? == b'n' {
@@ -603,23 +605,47 @@ mod tests {
         assert!(resume.prefix.ends_with(br#""content":"#));
     }
 
+    /// Found by hand against LiteLLM with -n 2: the index kept for the
+    /// resumed read must be the first choice's, not the last one's.
+    #[test]
+    fn resume_keeps_the_first_choices_index() {
+        let mut resume = Resume::default();
+        let chunk = |a: &str, b: &str| {
+            format!(
+                r#"{{"id":"c","choices":[{{"index":0,"delta":{{"content":"{a}"}}}},{{"index":1,"delta":{{"content":"{b}"}}}}]}}"#
+            )
+        };
+        for data in [chunk("Hel", "Hi"), chunk("lo", " there"), chunk("!", "!")] {
+            let got = format!("{:?}", resume.parse(&data).unwrap());
+            assert_eq!(got, format!("{:?}", parse(&data, false).unwrap()), "{data}");
+        }
+    }
+
     proptest! {
         #[test]
         fn resume_agrees_with_a_full_read(
             chunks in proptest::collection::vec(
-                (0u32..2, arb_str(), arb_str(), any::<bool>(), any::<bool>()),
+                (
+                    proptest::collection::vec((0u32..3, arb_str(), arb_str(), any::<bool>()), 1..4),
+                    any::<bool>(),
+                ),
                 1..12,
             )
         ) {
             let mut resume = Resume::default();
-            for (index, content, finish, role, usage) in chunks {
-                let mut delta = serde_json::Map::new();
-                if role {
-                    delta.insert("role".into(), json!("assistant"));
-                }
-                delta.insert("content".into(), content);
-                let mut chunk = json!({"id": "c", "object": "x", "model": "m",
-                    "choices": [{"index": index, "delta": delta, "finish_reason": finish}]});
+            for (choices, usage) in chunks {
+                let choices: Vec<Value> = choices
+                    .into_iter()
+                    .map(|(index, content, finish, role)| {
+                        let mut delta = serde_json::Map::new();
+                        if role {
+                            delta.insert("role".into(), json!("assistant"));
+                        }
+                        delta.insert("content".into(), content);
+                        json!({"index": index, "delta": delta, "finish_reason": finish})
+                    })
+                    .collect();
+                let mut chunk = json!({"id": "c", "object": "x", "model": "m", "choices": choices});
                 if usage {
                     chunk["usage"] = json!({"total_tokens": 1});
                 }

@@ -257,3 +257,27 @@ fn closed_stdout_ends_quietly_with_exit_0() {
     assert_eq!(status.code(), Some(0), "{err}");
     assert_eq!(err, "");
 }
+
+#[test]
+fn several_choices_in_every_chunk_stay_apart_in_text_mode() {
+    // LiteLLM with n=2 sends both choices in each chunk (found by hand).
+    let chunk = |a: &str, b: &str, finish: &str| {
+        format!(
+            "data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{a}\"}},\"finish_reason\":{finish}}},{{\"index\":1,\"delta\":{{\"content\":\"{b}\"}},\"finish_reason\":{finish}}}]}}\n\n"
+        )
+    };
+    let body = [
+        chunk("Hel", "Hi", "null"),
+        chunk("lo", " there", "null"),
+        chunk("!", "!", "\"stop\""),
+        "data: [DONE]\n\n".to_string(),
+    ]
+    .concat();
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(body.into_bytes()));
+    chat(&dir, &server)
+        .args(["-n", "2", "hi"])
+        .assert()
+        .success()
+        .stdout("Hello!\n\nHi there!\n");
+}
