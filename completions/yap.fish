@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_yap_global_optspecs
-    string join \n P/profile= config= base-url= api-key-env= auth= H/header= x/proxy= timeout= connect-timeout= idle-timeout= retries= dry-run curl v/verbose q/quiet h/help V/version
+    string join \n P/profile= config= base-url= api-key-env= auth= H/header= x/proxy= timeout= connect-timeout= idle-timeout= retries= max-size= insecure dry-run curl v/verbose q/quiet h/help V/version
 end
 
 function __fish_yap_needs_command
@@ -35,6 +35,8 @@ complete -c yap -n "__fish_yap_needs_command" -l timeout -d 'Give up after this 
 complete -c yap -n "__fish_yap_needs_command" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
 complete -c yap -n "__fish_yap_needs_command" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_needs_command" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_needs_command" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
+complete -c yap -n "__fish_yap_needs_command" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_needs_command" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_needs_command" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
 complete -c yap -n "__fish_yap_needs_command" -s v -l verbose -d 'Show the request and response lines and timings on stderr'
@@ -80,6 +82,7 @@ complete -c yap -n "__fish_yap_using_subcommand chat" -l timeout -d 'Give up aft
 complete -c yap -n "__fish_yap_using_subcommand chat" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_using_subcommand chat" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
 complete -c yap -n "__fish_yap_using_subcommand chat" -l no-stdin -d 'Never read stdin, even when it is not a terminal [env: YAP_NO_STDIN=1]'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l json-object -d 'Ask for a JSON object (response_format json_object)'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l no-stream -d 'Ask for one JSON response instead of a stream (stream: false)'
@@ -87,6 +90,7 @@ complete -c yap -n "__fish_yap_using_subcommand chat" -l json -d 'Print one JSON
 complete -c yap -n "__fish_yap_using_subcommand chat" -l raw -d 'Print what the server sent: each SSE data payload as one line, or the body as is'
 complete -c yap -n "__fish_yap_using_subcommand chat" -s u -l usage -d 'Print token usage on stderr'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l reasoning -d 'Print the model\'s reasoning text on stderr as it arrives'
+complete -c yap -n "__fish_yap_using_subcommand chat" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand chat" -s v -l verbose -d 'Show the request and response lines and timings on stderr'
@@ -123,6 +127,7 @@ complete -c yap -n "__fish_yap_using_subcommand complete" -l timeout -d 'Give up
 complete -c yap -n "__fish_yap_using_subcommand complete" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
 complete -c yap -n "__fish_yap_using_subcommand complete" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand complete" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_using_subcommand complete" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
 complete -c yap -n "__fish_yap_using_subcommand complete" -l no-stdin -d 'Never read stdin, even when it is not a terminal [env: YAP_NO_STDIN=1]'
 complete -c yap -n "__fish_yap_using_subcommand complete" -l echo -d 'Echo the prompt back in the completion'
 complete -c yap -n "__fish_yap_using_subcommand complete" -l no-stream -d 'Ask for one JSON response instead of a stream (stream: false)'
@@ -130,6 +135,7 @@ complete -c yap -n "__fish_yap_using_subcommand complete" -l json -d 'Print one 
 complete -c yap -n "__fish_yap_using_subcommand complete" -l raw -d 'Print what the server sent: each SSE data payload as one line, or the body as is'
 complete -c yap -n "__fish_yap_using_subcommand complete" -s u -l usage -d 'Print token usage on stderr'
 complete -c yap -n "__fish_yap_using_subcommand complete" -l reasoning -d 'Print the model\'s reasoning text on stderr as it arrives'
+complete -c yap -n "__fish_yap_using_subcommand complete" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand complete" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand complete" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand complete" -s v -l verbose -d 'Show the request and response lines and timings on stderr'
@@ -147,8 +153,10 @@ complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subc
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -s l -l long -d 'A table: id, owner, creation date (tab-separated when piped)'
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l json -d 'The response as the server sent it'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'Show the request and response lines and timings on stderr'
@@ -168,6 +176,8 @@ complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcomma
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show the request and response lines and timings on stderr'
@@ -187,6 +197,8 @@ complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subc
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
+complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -s v -l verbose -d 'Show the request and response lines and timings on stderr'
@@ -206,6 +218,8 @@ complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcomma
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
+complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Show the request and response lines and timings on stderr'
@@ -225,6 +239,8 @@ complete -c yap -n "__fish_yap_using_subcommand __generate" -l timeout -d 'Give 
 complete -c yap -n "__fish_yap_using_subcommand __generate" -l connect-timeout -d 'Give up a connection attempt after this many seconds [default: 10]' -r
 complete -c yap -n "__fish_yap_using_subcommand __generate" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand __generate" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
+complete -c yap -n "__fish_yap_using_subcommand __generate" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
+complete -c yap -n "__fish_yap_using_subcommand __generate" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand __generate" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand __generate" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand __generate" -s v -l verbose -d 'Show the request and response lines and timings on stderr'

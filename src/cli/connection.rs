@@ -56,6 +56,15 @@ pub struct ConnArgs {
     #[arg(long, global = true, value_name = "N")]
     pub retries: Option<u32>,
 
+    /// The largest SSE line or event, or non-streamed body, yap accepts
+    /// (bytes; K, M, G suffixes) [default: 64M]
+    #[arg(long, global = true, value_name = "SIZE")]
+    pub max_size: Option<String>,
+
+    /// Do not check the server's TLS certificate (warns on stderr)
+    #[arg(long, global = true)]
+    pub insecure: bool,
+
     /// Print the request (method, URL, headers with the key redacted, body); send nothing
     #[arg(long, global = true, conflicts_with = "curl")]
     pub dry_run: bool,

@@ -68,6 +68,42 @@ pub struct Options<'a> {
     pub shape: Shape,
 }
 
+fn too_big(settings: &Settings, what: &str) -> Failure {
+    Failure::new(
+        Kind::Incomplete,
+        format!(
+            "{what} is larger than --max-size ({} bytes); raise it if the answer is real",
+            settings.max_size
+        ),
+    )
+}
+
+/// Warnings before anything is sent: `--insecure`, and a key about to
+/// cross a network unencrypted.
+fn security_warnings(opts: &Options<'_>, req: &Prepared) {
+    if opts.settings.insecure {
+        opts.diag
+            .warn("--insecure: the server's TLS certificate is not checked");
+    }
+    if opts.key.is_some()
+        && let Ok(url) = reqwest::Url::parse(&req.url)
+    {
+        let host = url.host_str().unwrap_or("");
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if url.scheme() == "http" && !loopback {
+            opts.diag.warn(&format!(
+                "the API key is sent unencrypted over http:// to {}; use https:// if you can",
+                url.host_str().unwrap_or("the server")
+            ));
+        }
+    }
+}
+
 /// Send with the spinner, the deadline and Ctrl-C watched.
 async fn send(
     opts: &Options<'_>,
@@ -76,6 +112,7 @@ async fn send(
     spinner: &mut Spinner,
     ctrl_c: &mut Interrupt,
 ) -> Result<crate::transport::Response, Failure> {
+    security_warnings(opts, req);
     let diag = opts.diag;
     let spin: &Spinner = spinner;
     let mut note = |line: &str| spin.suspend(|| diag.note(line));
@@ -139,6 +176,9 @@ pub async fn fetch(
     let mut body = Vec::new();
     while let Some(bytes) = next_bytes(opts, &mut resp, transport.idle_timeout(), ctrl_c).await? {
         spinner.stop();
+        if body.len() + bytes.len() > opts.settings.max_size {
+            return Err(too_big(opts.settings, "the response body"));
+        }
         body.extend_from_slice(&bytes);
     }
     spinner.stop();
@@ -168,7 +208,7 @@ pub async fn run(
         .to_ascii_lowercase();
 
     let mut asm = Assembler::new(opts.keep_all).with_shape(opts.shape);
-    let mut dec = SseDecoder::new();
+    let mut dec = SseDecoder::with_limit(opts.settings.max_size);
     let mut is_sse: Option<bool> = None;
     let mut body = Vec::new();
     let mut state = PumpState {
@@ -195,10 +235,18 @@ pub async fn run(
             let at = started.elapsed();
             dec.feed(&bytes, &mut |ev| state.event(ev, at, &mut asm, sink))?;
             sink.flush()?;
+            if dec.over_limit() {
+                failure = Some(too_big(opts.settings, "an SSE line or event"));
+                break;
+            }
             if state.stop {
                 break;
             }
         } else {
+            if body.len() + bytes.len() > opts.settings.max_size {
+                failure = Some(too_big(opts.settings, "the response body"));
+                break;
+            }
             body.extend_from_slice(&bytes);
         }
     }

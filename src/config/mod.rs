@@ -30,6 +30,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 pub const DEFAULT_CONNECT_TIMEOUT: f64 = 10.0;
 pub const DEFAULT_IDLE_TIMEOUT: f64 = 300.0;
 pub const DEFAULT_RETRIES: u32 = 2;
+pub const DEFAULT_MAX_SIZE: usize = 64 << 20;
 
 /// Where a setting's value came from, for `yap config` and messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,6 +93,9 @@ pub struct Settings {
     pub connect_timeout: Duration,
     pub idle_timeout: Duration,
     pub retries: u32,
+    /// Cap on one SSE line or event, or a non-streamed body.
+    pub max_size: usize,
+    pub insecure: bool,
     pub no_stdin: bool,
     pub no_color: bool,
     pub verbose: bool,
@@ -247,6 +251,11 @@ impl Settings {
                 conn.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT),
             )?,
             retries: conn.retries.unwrap_or(DEFAULT_RETRIES),
+            max_size: match &conn.max_size {
+                Some(text) => parse_size(text)?,
+                None => DEFAULT_MAX_SIZE,
+            },
+            insecure: conn.insecure,
             no_stdin: env.flag("YAP_NO_STDIN"),
             no_color: env.non_empty("NO_COLOR").is_some(),
             verbose: conn.verbose,
@@ -392,6 +401,28 @@ fn push_header(headers: &mut Vec<(String, String)>, (name, value): (String, Stri
     headers.push((name, value));
 }
 
+/// `--max-size`: bytes, with an optional K, M or G (powers of 1024).
+pub fn parse_size(text: &str) -> Result<usize, Failure> {
+    let t = text.trim();
+    let (digits, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    digits
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(1usize << shift))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "--max-size '{text}': expected a size in bytes such as 65536, 512K or 64M"
+            ))
+        })
+}
+
 fn seconds(flag: &str, value: f64) -> Result<Duration, Failure> {
     if value.is_finite() && value > 0.0 && value < 1e9 {
         Ok(Duration::from_secs_f64(value))
@@ -487,6 +518,17 @@ mod tests {
         let err = s.require_key().unwrap_err();
         assert!(err.message.contains("APOLLO_API_KEY"), "{}", err.message);
         assert_eq!(err.kind.exit_code(), 2);
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("100").unwrap(), 100);
+        assert_eq!(parse_size("2k").unwrap(), 2048);
+        assert_eq!(parse_size("64M").unwrap(), 64 << 20);
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("99999999999G").is_err());
     }
 
     #[test]

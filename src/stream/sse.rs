@@ -31,11 +31,29 @@ pub struct SseDecoder {
     last_event_id: String,
     /// Comment lines seen (keep-alives).
     pub comments: u64,
+    /// The largest line or event accepted; past it the decoder stops.
+    limit: usize,
+    over_limit: bool,
 }
 
 impl SseDecoder {
     pub fn new() -> SseDecoder {
-        SseDecoder::default()
+        SseDecoder::with_limit(usize::MAX)
+    }
+
+    /// A decoder that gives up (see [`SseDecoder::over_limit`]) on a line
+    /// or event longer than `limit` bytes, so that a server sending an
+    /// endless line cannot exhaust memory.
+    pub fn with_limit(limit: usize) -> SseDecoder {
+        SseDecoder {
+            limit,
+            ..SseDecoder::default()
+        }
+    }
+
+    /// Did a line or an event pass the limit? Nothing more is decoded then.
+    pub fn over_limit(&self) -> bool {
+        self.over_limit
     }
 
     /// Feed the next read. `on_event` may return an error to stop early.
@@ -44,6 +62,9 @@ impl SseDecoder {
         input: &[u8],
         on_event: &mut impl FnMut(SseEvent<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
+        if self.over_limit {
+            return Ok(());
+        }
         if !self.started {
             self.pending.extend_from_slice(input);
             if self.pending.len() < BOM.len() && BOM.starts_with(&self.pending) {
@@ -60,6 +81,12 @@ impl SseDecoder {
             return result;
         }
         self.lines(input, on_event)
+    }
+
+    fn give_up(&mut self) {
+        self.over_limit = true;
+        self.pending = Vec::new();
+        self.data = String::new();
     }
 
     /// The stream ended: whatever block or line is unfinished is dropped.
@@ -87,7 +114,11 @@ impl SseDecoder {
         while start < bytes.len() {
             let rest = &bytes[start..];
             let Some(pos) = memchr::memchr2(b'\n', b'\r', rest) else {
-                self.pending.extend_from_slice(rest);
+                if self.pending.len() + rest.len() > self.limit {
+                    self.give_up();
+                } else {
+                    self.pending.extend_from_slice(rest);
+                }
                 break;
             };
             let end = start + pos;
@@ -100,6 +131,9 @@ impl SseDecoder {
                 self.pending = line;
                 self.pending.clear();
                 result?;
+            }
+            if self.over_limit {
+                return Ok(());
             }
             start = end + 1;
             if bytes[end] == b'\r' {
@@ -140,6 +174,10 @@ impl SseDecoder {
         let text = |v: &[u8]| -> String { String::from_utf8_lossy(v).into_owned() };
         match field {
             b"data" => {
+                if self.data.len() + value.len() >= self.limit {
+                    self.give_up();
+                    return Ok(());
+                }
                 match std::str::from_utf8(value) {
                     Ok(v) => self.data.push_str(v),
                     Err(_) => self.data.push_str(&String::from_utf8_lossy(value)),
@@ -282,6 +320,28 @@ mod tests {
         for cut in 0..input.len() {
             assert_eq!(decode_all(input, &[cut]), vec![ev("message", "é€😀", "")]);
         }
+    }
+
+    #[test]
+    fn lines_and_events_over_the_limit_stop_the_decoder() {
+        let mut n = 0;
+        let mut count = |_: SseEvent<'_>| -> Result<(), ()> {
+            n += 1;
+            Ok(())
+        };
+        let mut dec = SseDecoder::with_limit(16);
+        dec.feed(b"data: short\n\n", &mut count).unwrap();
+        assert!(!dec.over_limit());
+        for _ in 0..100 {
+            dec.feed(b"xxxxxxxxxx", &mut count).unwrap();
+        }
+        assert!(dec.over_limit());
+        assert!(dec.pending.capacity() <= 32);
+        let mut dec = SseDecoder::with_limit(16);
+        dec.feed(b"data: 0123456789\ndata: 0123456789\n\n", &mut count)
+            .unwrap();
+        assert!(dec.over_limit());
+        assert_eq!(n, 1);
     }
 
     #[test]

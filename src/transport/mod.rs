@@ -41,6 +41,9 @@ impl Transport {
             .user_agent(concat!("yap/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(settings.connect_timeout)
             .redirect(same_origin_redirects())
+            // A retry or a redirect opens a fresh connection: servers often
+            // close after an error, and a stale pooled one would fail.
+            .pool_max_idle_per_host(0)
             .no_proxy();
         // Plain http with no https proxy never needs a root certificate:
         // skip loading the system's (a few ms on every run).
@@ -51,6 +54,9 @@ impl Transport {
                 .is_none_or(|p| p.value.starts_with("http:"));
         if plain {
             builder = builder.tls_certs_only([]);
+        }
+        if settings.insecure {
+            builder = builder.tls_danger_accept_invalid_certs(true);
         }
         if let Some(proxy) = &settings.proxy {
             let mut p = reqwest::Proxy::all(&proxy.value).map_err(|e| {
@@ -312,13 +318,13 @@ pub fn network_failure(url: &str, err: &reqwest::Error) -> (Failure, bool) {
         || lower.contains("no address associated");
     let tls = lower.contains("certificate") || lower.contains("invalidcertificate");
     let what = if err.is_timeout() && err.is_connect() {
-        "connection timed out"
+        "timed out connecting to (--connect-timeout)"
     } else if err.is_timeout() {
         "timed out"
     } else if dns {
         "cannot resolve the host of"
     } else if tls {
-        "TLS error talking to"
+        "the server's TLS certificate was refused (--insecure skips the check) for"
     } else if err.is_connect() {
         "cannot connect to"
     } else if err.is_redirect() {

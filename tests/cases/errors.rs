@@ -150,10 +150,7 @@ fn client_errors_are_not_retried() {
 
 #[test]
 fn connection_refused_is_exit_7_after_retries() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = CLOSED_PORT;
     let dir = Scratch::new();
     let out = yap(&dir)
         .args([

@@ -3,6 +3,7 @@ mod chat; // prompt sources, text output, end to end
 mod complete; // yap complete: /completions, flags, streamed and not
 mod config; // profiles, env, .env, precedence, `yap config`
 mod errors; // HTTP error fixtures, exit codes, retries, network failures
+mod faults; // servers that misbehave: cuts, lies, caps, TLS, redirects
 mod generated; // completions/ and man/ match the clap definition
 mod models; // yap models: shapes, filters, --long, show
 mod output; // --json, --raw, --usage, --reasoning, n>1, closed stdout

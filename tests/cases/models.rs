@@ -143,11 +143,7 @@ fn errors_exit_codes_and_previews() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = CLOSED_PORT;
     let out = yap(&dir)
         .args([
             "models",

@@ -121,7 +121,7 @@ fn same_origin_redirect_is_followed() {
     let dir = Scratch::new();
     let server = Server::start(vec![
         Reply::raw(
-            "HTTP/1.1 307 Temporary Redirect\r\nlocation: /v2/chat/completions\r\ncontent-length: 0\r\n\r\n",
+            "HTTP/1.1 307 Temporary Redirect\r\nlocation: /v2/chat/completions\r\nconnection: close\r\ncontent-length: 0\r\n\r\n",
         ),
         Reply::sse(stream_of(&["moved"])),
     ]);
@@ -141,7 +141,7 @@ fn cross_origin_redirect_is_not_followed() {
     let other = Server::one(Reply::sse(stream_of(&["x"]))).unused();
     let location = format!("http://localhost:{}/v1/chat/completions", other.port);
     let server = Server::one(Reply::raw(format!(
-        "HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n"
+        "HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
     )));
     let out = chat(&dir, &server).arg("hi").output().unwrap();
     assert_eq!(out.status.code(), Some(4));

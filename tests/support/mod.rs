@@ -10,6 +10,10 @@ pub use server::{Reply, Server, Step};
 /// The key every test uses; `secrets.rs` checks it never shows up.
 pub const KEY: &str = "sk-test-SECRET-0123456789abcdef";
 
+/// A port nothing listens on (tcpmux): connections are refused. A port
+/// freed by another test could be taken again by a concurrent test server.
+pub const CLOSED_PORT: u16 = 1;
+
 /// A scratch directory, removed on drop.
 pub struct Scratch(pub PathBuf);
 

@@ -1,0 +1,68 @@
+//! An SSE stream through the chunk readers into the assembler, the way
+//! `cmd/exchange.rs` does it, in both modes:
+//! - `--json` mode: `Chunk::parse` (fast reader, serde_json fallback) into
+//!   `Assembler::new(true)`;
+//! - text mode: `fast::Resume::parse`, which must read exactly what a full
+//!   `fast::parse(data, false)` reads, into `Assembler::new(false)`.
+//! Then `to_document()`, `check()` and `warnings()`. Nothing may panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+use yap::stream::assemble::Assembler;
+use yap::stream::chunk::Chunk;
+use yap::stream::fast;
+use yap::stream::sse::decode_all;
+
+fuzz_target!(|input: &[u8]| {
+    let mut json_mode = Assembler::new(true);
+    let mut text_mode = Assembler::new(false);
+    let mut resume = fast::Resume::default();
+
+    for (kind, data, _id) in decode_all(input, &[]) {
+        if data == "[DONE]" {
+            json_mode.done_seen = true;
+            text_mode.done_seen = true;
+            continue;
+        }
+        if kind == "error" {
+            let value = serde_json::from_str::<Value>(&data)
+                .map(|v| v.get("error").cloned().unwrap_or(v))
+                .unwrap_or_else(|_| Value::String(data.clone()));
+            json_mode.on_error(value.clone());
+            text_mode.on_error(value);
+        }
+
+        if let Ok(chunk) = Chunk::parse(&data) {
+            json_mode.on_chunk(&chunk);
+            let _ = chunk.usage();
+            let _ = chunk.error();
+        }
+
+        match resume.parse(&data) {
+            Some(chunk) => {
+                let resumed = format!("{chunk:?}");
+                let full = fast::parse(&data, false)
+                    .map(|c| format!("{c:?}"))
+                    .unwrap_or_else(|| "None".to_string());
+                assert_eq!(
+                    resumed, full,
+                    "Resume::parse differs from fast::parse(data, false) on {data:?}"
+                );
+                text_mode.on_chunk(&chunk);
+            }
+            None => {
+                if let Ok(chunk) = Chunk::parse_serde(&data) {
+                    text_mode.on_chunk(&chunk);
+                }
+            }
+        }
+    }
+
+    for asm in [&json_mode, &text_mode] {
+        let doc = asm.to_document();
+        let _ = serde_json::to_string(&doc).unwrap();
+        let _ = asm.check();
+        let _ = asm.warnings();
+    }
+});
