@@ -42,7 +42,12 @@ pub struct ChatArgs {
     pub images: Vec<String>,
 
     /// max_completion_tokens
-    #[arg(long, value_name = "N", help_heading = "Request")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "N",
+        help_heading = "Request"
+    )]
     pub max_completion_tokens: Option<u64>,
 
     /// user
@@ -81,11 +86,21 @@ pub struct CompleteArgs {
     pub echo: bool,
 
     /// Return the log probabilities of the N most likely tokens
-    #[arg(long, value_name = "N", help_heading = "Request")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "N",
+        help_heading = "Request"
+    )]
     pub logprobs: Option<u32>,
 
     /// Generate N completions server-side and return the best
-    #[arg(long, value_name = "N", help_heading = "Request")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "N",
+        help_heading = "Request"
+    )]
     pub best_of: Option<u32>,
 
     #[command(flatten)]
@@ -118,23 +133,45 @@ pub struct PromptArgs {
 #[derive(Debug, Args, Default)]
 pub struct SamplingArgs {
     /// Sampling temperature
-    #[arg(short, long, value_name = "F", help_heading = "Request")]
+    #[arg(
+        allow_negative_numbers = true,
+        short,
+        long,
+        value_name = "F",
+        help_heading = "Request"
+    )]
     pub temperature: Option<f64>,
 
     /// Nucleus sampling probability mass
-    #[arg(long, value_name = "F", help_heading = "Request")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "F",
+        help_heading = "Request"
+    )]
     pub top_p: Option<f64>,
 
     /// max_tokens
-    #[arg(long, value_name = "N", help_heading = "Request")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "N",
+        help_heading = "Request"
+    )]
     pub max_tokens: Option<u64>,
 
     /// A stop sequence (repeatable; sent as an array)
-    #[arg(long, value_name = "S", help_heading = "Request")]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "S",
+        help_heading = "Request"
+    )]
     pub stop: Vec<String>,
 
     /// How many choices to generate
     #[arg(
+        allow_negative_numbers = true,
         short = 'n',
         long = "choices",
         value_name = "N",

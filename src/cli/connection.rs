@@ -40,20 +40,20 @@ pub struct ConnArgs {
     pub proxy: Option<String>,
 
     /// Give up after this many seconds in all, retries and their waits included
-    #[arg(long, global = true, value_name = "S")]
+    #[arg(allow_negative_numbers = true, long, global = true, value_name = "S")]
     pub timeout: Option<f64>,
 
     /// Give up a connection attempt after this many seconds [default: 10]
-    #[arg(long, global = true, value_name = "S")]
+    #[arg(allow_negative_numbers = true, long, global = true, value_name = "S")]
     pub connect_timeout: Option<f64>,
 
     /// Give up when a response sends no bytes at all for this many seconds
     /// (keep-alive comments count as bytes) [default: 300]
-    #[arg(long, global = true, value_name = "S")]
+    #[arg(allow_negative_numbers = true, long, global = true, value_name = "S")]
     pub idle_timeout: Option<f64>,
 
     /// Retries on connection failures, 408, 409, 429 and 5xx [default: 2]
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(allow_negative_numbers = true, long, global = true, value_name = "N")]
     pub retries: Option<u32>,
 
     /// The largest SSE line or event, or non-streamed body, yap accepts

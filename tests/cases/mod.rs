@@ -1,3 +1,4 @@
+mod bad_input; // wrong flag values, files, configs: exit 2, nothing sent
 mod body; // what the server receives: every request flag, its JSON type
 mod chat; // prompt sources, text output, end to end
 mod complete; // yap complete: /completions, flags, streamed and not
