@@ -219,6 +219,30 @@ mod tests {
         assert!(parse_messages("{bad", "f").is_err());
     }
 
+    proptest::proptest! {
+        /// Any mix of flags and `-o`/`--logit-bias` strings gives a body or
+        /// a usage error, never a panic, and the body is always an object.
+        #[test]
+        fn the_builder_never_panics(
+            params in proptest::collection::vec("[a-z._=\\[\\]{}\":0-9 -]{0,20}", 0..6),
+            bias in proptest::collection::vec("[0-9a-z=.-]{0,8}", 0..3),
+            temperature in proptest::option::of(proptest::num::f64::ANY),
+            n in proptest::option::of(proptest::prelude::any::<u32>()),
+            body in proptest::option::of(proptest::prelude::Just(json!({"a": {"b": 1}, "stream": "x"}))),
+        ) {
+            let args = ChatArgs {
+                sampling: SamplingArgs { temperature, n, logit_bias: bias, ..Default::default() },
+                body: BodyArgs { params, ..Default::default() },
+                ..Default::default()
+            };
+            let mut i = inputs("hi");
+            i.body_flag = body;
+            if let Ok(body) = build(i, &args) {
+                proptest::prop_assert!(body.is_object());
+            }
+        }
+    }
+
     #[test]
     fn nothing_to_send_is_a_usage_error() {
         let mut i = inputs("x");

@@ -9,12 +9,22 @@ use crate::error::fold_whitespace;
 
 const MAX_CHARS: usize = 200;
 
-/// The message to show and the machine fields worth keeping.
+/// The message to show and the machine fields worth keeping; the status
+/// line when the body says nothing readable.
 pub fn provider_message(
     status_line: &str,
     content_type: &str,
     body: &[u8],
 ) -> (String, Option<Value>) {
+    let (message, extra) = read_message(status_line, content_type, body);
+    if message.trim().is_empty() {
+        (status_line.to_string(), extra)
+    } else {
+        (message, extra)
+    }
+}
+
+fn read_message(status_line: &str, content_type: &str, body: &[u8]) -> (String, Option<Value>) {
     let text = String::from_utf8_lossy(body);
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -227,6 +237,25 @@ mod tests {
         let extra = extra.unwrap();
         assert_eq!(extra["code"], "context_length_exceeded");
         assert_eq!(extra["param"], "messages");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_stays_on_one_line(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            json_like in "[{}\\[\\]\":,a-z0-9 <>/\n\r\t]{0,200}",
+            ct in proptest::prop_oneof![
+                proptest::prelude::Just("application/json"),
+                proptest::prelude::Just("text/html"),
+                proptest::prelude::Just(""),
+            ],
+        ) {
+            for input in [&body[..], json_like.as_bytes()] {
+                let (message, _) = provider_message("500 Internal Server Error", ct, input);
+                proptest::prop_assert!(!message.contains('\n') && !message.contains('\r'), "{:?}", message);
+                proptest::prop_assert!(!message.is_empty());
+            }
+        }
     }
 
     #[test]
