@@ -225,6 +225,12 @@ mod tests {
             msg("", "<!DOCTYPE html><p>Oops &amp; more</p>"),
             "Oops & more"
         );
+        // Found by the property test: a page with no text at all.
+        assert_eq!(msg("text/html", "<"), "502 Bad Gateway");
+        assert_eq!(
+            msg("application/json", r#"{"error":{"message":" "}}"#),
+            "502 Bad Gateway"
+        );
     }
 
     #[test]
