@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-fn complete(dir: &Scratch, server: &Server) -> assert_cmd::Command {
+fn complete(dir: &Scratch, server: &Server) -> Yap {
     let mut cmd = yap(dir);
     cmd.args([
         "complete",

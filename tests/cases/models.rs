@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::support::*;
 
-fn models(dir: &Scratch, server: &Server) -> assert_cmd::Command {
+fn models(dir: &Scratch, server: &Server) -> Yap {
     let mut cmd = yap(dir);
     cmd.args(["models", "--base-url", &server.base(), "--retries", "0"]);
     cmd

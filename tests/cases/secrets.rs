@@ -101,3 +101,19 @@ fn the_key_never_appears_for_any_fixture_in_any_mode() {
         }
     }
 }
+
+/// The sweep every run goes through does catch a leak (here from `sh`
+/// standing in for a yap that would print the key).
+#[test]
+fn the_sweep_catches_a_leak() {
+    let mut cmd = assert_cmd::Command::new("sh");
+    cmd.args(["-c", "echo \"key: $K\" >&2"]).env("K", KEY);
+    let mut leaky = Yap::wrap(cmd);
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| leaky.output()));
+    assert!(caught.is_err(), "a key on stderr went unnoticed");
+
+    let dir = Scratch::new();
+    dir.write("cassette.jsonl", format!("{{\"auth\":\"{KEY}\"}}"));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(dir)));
+    assert!(caught.is_err(), "a key in a file went unnoticed");
+}

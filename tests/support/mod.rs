@@ -45,14 +45,99 @@ impl Scratch {
 }
 
 impl Drop for Scratch {
+    /// Sweeps every file left in the directory for the key, then removes it.
     fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let mut stack = vec![self.0.clone()];
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if let Ok(bytes) = std::fs::read(&path) {
+                        assert!(
+                            !contains(&bytes, KEY.as_bytes()),
+                            "the API key is in {}",
+                            path.display()
+                        );
+                    }
+                }
+            }
+        }
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
+/// The `yap` command of a test. Every run goes through [`Yap::output`],
+/// which fails the test if the key shows up in anything yap printed; with
+/// [`Scratch`]'s sweep of the files in its directory on drop, every
+/// integration scenario checks that the key never leaks.
+pub struct Yap(assert_cmd::Command);
+
+impl Yap {
+    /// Any command, swept the same way (to test the sweep itself).
+    pub fn wrap(cmd: assert_cmd::Command) -> Yap {
+        Yap(cmd)
+    }
+
+    pub fn arg(&mut self, arg: impl AsRef<std::ffi::OsStr>) -> &mut Yap {
+        self.0.arg(arg);
+        self
+    }
+
+    pub fn args<I, S>(&mut self, args: I) -> &mut Yap
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.0.args(args);
+        self
+    }
+
+    pub fn env(
+        &mut self,
+        key: impl AsRef<std::ffi::OsStr>,
+        value: impl AsRef<std::ffi::OsStr>,
+    ) -> &mut Yap {
+        self.0.env(key, value);
+        self
+    }
+
+    pub fn env_remove(&mut self, key: impl AsRef<std::ffi::OsStr>) -> &mut Yap {
+        self.0.env_remove(key);
+        self
+    }
+
+    pub fn write_stdin(&mut self, input: impl Into<Vec<u8>>) -> &mut Yap {
+        self.0.write_stdin(input);
+        self
+    }
+
+    /// Run, and check that the key is in neither stdout nor stderr.
+    pub fn output(&mut self) -> std::io::Result<std::process::Output> {
+        let out = self.0.output()?;
+        for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            assert!(
+                !contains(bytes, KEY.as_bytes()),
+                "the API key appeared on {name}: {}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        Ok(out)
+    }
+
+    pub fn assert(&mut self) -> assert_cmd::assert::Assert {
+        assert_cmd::assert::Assert::new(self.output().unwrap())
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
 /// `yap` with an empty environment (no HOME config, no user keys), run in
 /// a scratch directory, with the test key in OPENAI_API_KEY.
-pub fn yap(dir: &Scratch) -> assert_cmd::Command {
+pub fn yap(dir: &Scratch) -> Yap {
     let mut cmd = assert_cmd::Command::cargo_bin("yap").unwrap();
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -60,11 +145,11 @@ pub fn yap(dir: &Scratch) -> assert_cmd::Command {
         .env("XDG_CONFIG_HOME", dir.path().join("config"))
         .env("OPENAI_API_KEY", KEY)
         .current_dir(dir.path());
-    cmd
+    Yap(cmd)
 }
 
 /// `yap chat` against `server`, model `test-model`, no stdin.
-pub fn chat(dir: &Scratch, server: &Server) -> assert_cmd::Command {
+pub fn chat(dir: &Scratch, server: &Server) -> Yap {
     let mut cmd = yap(dir);
     cmd.args([
         "chat",
