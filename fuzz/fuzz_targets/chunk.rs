@@ -31,8 +31,10 @@ fuzz_target!(|input: &[u8]| {
                 format!("{s:?}"),
                 "fast::parse(data, true) and serde_json differ on {data:?}"
             ),
+            // Duplicate member names are valid JSON that serde's derive
+            // refuses; the fast reader reads them last-wins, on purpose.
             Err(e) => assert!(
-                !strict(),
+                !strict() || e.to_string().starts_with("duplicate field"),
                 "fast::parse(data, true) accepts what serde_json rejects ({e}): {data:?}"
             ),
         }

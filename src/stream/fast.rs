@@ -8,8 +8,9 @@
 //! (`usage`, `error`, `logprobs`, `tool_calls`, `x_groq`, `created`) are
 //! kept as raw slices or handed to serde_json.
 //!
-//! It returns `None` whenever the payload is anything but a well-formed
-//! chunk, and the caller then asks serde_json, which gives the same
+//! Duplicate member names (valid JSON that serde's derive refuses) are
+//! read last-wins. It returns `None` whenever the payload is anything but a
+//! well-formed chunk, and the caller then asks serde_json, which gives the same
 //! result for a valid chunk (a property test checks it) and the error
 //! message for an invalid one.
 
@@ -24,6 +25,43 @@ pub fn parse(data: &str, meta: bool) -> Option<Chunk<'_>> {
     let chunk = r.chunk()?;
     r.ws();
     (r.i == r.b.len()).then_some(chunk)
+}
+
+/// JSON's number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn is_number(t: &[u8]) -> bool {
+    let digits = |t: &[u8], mut i: usize| {
+        let from = i;
+        while t.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        (i > from).then_some(i)
+    };
+    let mut i = usize::from(t.first() == Some(&b'-'));
+    match t.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => match digits(t, i) {
+            Some(end) => i = end,
+            None => return false,
+        },
+        _ => return false,
+    }
+    if t.get(i) == Some(&b'.') {
+        match digits(t, i + 1) {
+            Some(end) => i = end,
+            None => return false,
+        }
+    }
+    if matches!(t.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(t.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        match digits(t, i) {
+            Some(end) => i = end,
+            None => return false,
+        }
+    }
+    i == t.len()
 }
 
 /// Bytes that end the plain run of a string: `"`, `\\` and controls.
@@ -122,9 +160,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// At an opening quote: the index just past the closing quote, whether
-    /// the string has escapes, and whether it has raw control characters.
-    fn string_end(&self) -> Option<(usize, bool, bool)> {
+    /// At an opening quote: the index just past the closing quote, and
+    /// whether the string has escapes. `None` for anything JSON does not
+    /// allow in a string (a raw control character, an unknown escape),
+    /// which leaves the payload to serde_json and its error message.
+    fn string_end(&self) -> Option<(usize, bool)> {
         let b = self.b;
         let mut j = self.i + 1;
         let mut escaped = false;
@@ -133,24 +173,16 @@ impl<'a> Reader<'a> {
                 j += 1;
             }
             match *b.get(j)? {
-                b'"' => return Some((j + 1, escaped, false)),
+                b'"' => return Some((j + 1, escaped)),
                 b'\\' => {
                     escaped = true;
-                    j += 2;
+                    match *b.get(j + 1)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => j += 2,
+                        b'u' if b.get(j + 2..j + 6)?.iter().all(u8::is_ascii_hexdigit) => j += 6,
+                        _ => return None,
+                    }
                 }
-                _ => return Some((self.skip_to_quote(j)?, escaped, true)),
-            }
-        }
-    }
-
-    /// The end of a string that has a raw control character (invalid JSON;
-    /// only `skip` walks past such a string).
-    fn skip_to_quote(&self, mut j: usize) -> Option<usize> {
-        loop {
-            match *self.b.get(j)? {
-                b'"' => return Some(j + 1),
-                b'\\' => j += 2,
-                _ => j += 1,
+                _ => return None,
             }
         }
     }
@@ -158,8 +190,8 @@ impl<'a> Reader<'a> {
     /// A member name (at its opening quote), as bytes; names with escapes
     /// are left to serde.
     fn key(&mut self) -> Option<&'a [u8]> {
-        let (end, escaped, control) = self.string_end()?;
-        if escaped || control {
+        let (end, escaped) = self.string_end()?;
+        if escaped {
             return None;
         }
         let key = self.b.get(self.i + 1..end - 1)?;
@@ -169,11 +201,7 @@ impl<'a> Reader<'a> {
 
     /// A string (at its opening quote), borrowed unless it has escapes.
     fn string(&mut self) -> Option<Cow<'a, str>> {
-        let (end, escaped, control) = self.string_end()?;
-        // Raw control characters are not valid JSON: let serde judge.
-        if control {
-            return None;
-        }
+        let (end, escaped) = self.string_end()?;
         let start = self.i;
         self.i = end;
         if escaped {
@@ -211,7 +239,11 @@ impl<'a> Reader<'a> {
                 while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
                     self.i += 1;
                 }
-                if matches!(self.b.get(self.i), Some(b'.' | b'e' | b'E')) {
+                // No fraction or exponent (not a u32), no leading zero
+                // (not JSON).
+                if matches!(self.b.get(self.i), Some(b'.' | b'e' | b'E'))
+                    || !is_number(&self.b[start..self.i])
+                {
                     return None;
                 }
                 self.s[start..self.i].parse().ok().map(Some)
@@ -220,7 +252,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Skip any value.
+    /// Skip any value, checking it is valid JSON: strings and numbers by
+    /// hand, and an object or array (rare on the hot path) by serde_json
+    /// once its end is found.
     fn skip(&mut self) -> Option<()> {
         match self.peek()? {
             b'"' => {
@@ -228,6 +262,7 @@ impl<'a> Reader<'a> {
                 Some(())
             }
             b'{' | b'[' => {
+                let start = self.i;
                 let mut depth = 0usize;
                 loop {
                     match *self.b.get(self.i)? {
@@ -237,16 +272,19 @@ impl<'a> Reader<'a> {
                         }
                         b'{' | b'[' => depth += 1,
                         b'}' | b']' => {
-                            depth -= 1;
+                            depth = depth.checked_sub(1)?;
                             if depth == 0 {
                                 self.i += 1;
-                                return Some(());
+                                break;
                             }
                         }
                         _ => {}
                     }
                     self.i += 1;
                 }
+                serde_json::from_str::<serde::de::IgnoredAny>(&self.s[start..self.i])
+                    .ok()
+                    .map(|_| ())
             }
             _ => {
                 let start = self.i;
@@ -257,11 +295,7 @@ impl<'a> Reader<'a> {
                     self.i += 1;
                 }
                 let token = &self.b[start..self.i];
-                let number = !token.is_empty()
-                    && token.iter().all(|c| {
-                        c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E')
-                    });
-                (number || matches!(token, b"true" | b"false" | b"null")).then_some(())
+                (matches!(token, b"true" | b"false" | b"null") || is_number(token)).then_some(())
             }
         }
     }
