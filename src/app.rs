@@ -11,26 +11,8 @@ use crate::output::term::{self, Diag};
 
 pub fn run(cli: Cli) -> ExitCode {
     let (mode, color) = match &cli.command {
-        Command::Chat(args) => (
-            if args.output.json {
-                Mode::Json
-            } else if args.output.raw {
-                Mode::Raw
-            } else {
-                Mode::Text
-            },
-            args.output.color,
-        ),
-        Command::Complete(args) => (
-            if args.output.json {
-                Mode::Json
-            } else if args.output.raw {
-                Mode::Raw
-            } else {
-                Mode::Text
-            },
-            args.output.color,
-        ),
+        Command::Chat(args) => (Mode::of(&args.output), args.output.color),
+        Command::Complete(args) => (Mode::of(&args.output), args.output.color),
         Command::Models(args) if args.json => (Mode::Json, None),
         _ => (Mode::Text, None),
     };

@@ -41,3 +41,15 @@ pub enum Mode {
     Json,
     Raw,
 }
+
+impl Mode {
+    pub fn of(args: &crate::cli::OutputArgs) -> Mode {
+        if args.json {
+            Mode::Json
+        } else if args.raw {
+            Mode::Raw
+        } else {
+            Mode::Text
+        }
+    }
+}
