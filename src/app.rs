@@ -61,25 +61,30 @@ fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> 
     match &cli.command {
         Command::Config(args) => crate::cmd::config::run(&cli.conn, args, env),
         Command::Generate { dir } => crate::cli::generate::write_all(dir),
-        Command::Chat(args) => runtime()?.block_on(async {
+        Command::Chat(args) => block_on(async {
             let mut ctrl_c = crate::cmd::exchange::interrupt();
             crate::cmd::chat::run(&cli.conn, args, env, diag, mode, &mut ctrl_c).await
         }),
-        Command::Complete(args) => runtime()?.block_on(async {
+        Command::Complete(args) => block_on(async {
             let mut ctrl_c = crate::cmd::exchange::interrupt();
             crate::cmd::complete::run(&cli.conn, args, env, diag, mode, &mut ctrl_c).await
         }),
-        Command::Models(args) => runtime()?.block_on(async {
+        Command::Models(args) => block_on(async {
             let mut ctrl_c = crate::cmd::exchange::interrupt();
             crate::cmd::models::run(&cli.conn, args, env, diag, &mut ctrl_c).await
         }),
     }
 }
 
-/// One request needs no more than a current-thread runtime.
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_current_thread()
+/// Run a command on a current-thread runtime (one request needs no more).
+fn block_on(work: impl std::future::Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::new(Kind::Other, format!("cannot start the runtime: {e}")))
+        .map_err(|e| Failure::new(Kind::Other, format!("cannot start the runtime: {e}")))?;
+    let result = runtime.block_on(work);
+    // The interactive chat may leave a thread blocked reading stdin after
+    // Ctrl-C: exit without waiting for it.
+    runtime.shutdown_background();
+    result
 }

@@ -109,11 +109,21 @@ async fn interactive_chat(
         inputs.model
     ));
     let mut history: Vec<Value> = std::mem::take(&mut inputs.messages);
-    let stdin = io::stdin();
     loop {
         diag.text("> ");
-        let mut line = String::new();
-        if stdin.lock().read_line(&mut line)? == 0 {
+        // Read on a blocking thread, so that Ctrl-C at the prompt ends yap.
+        let read = tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            io::stdin().lock().read_line(&mut line).map(|n| (n, line))
+        });
+        let (n, line) = tokio::select! {
+            r = read => r.map_err(|e| Failure::new(Kind::Other, format!("reading stdin: {e}")))??,
+            () = &mut *ctrl_c => {
+                diag.text("\n");
+                return Err(Failure::new(Kind::Interrupted, "interrupted").into());
+            }
+        };
+        if n == 0 {
             diag.text("\n");
             return Ok(());
         }

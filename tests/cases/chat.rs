@@ -332,3 +332,46 @@ fn spinner_only_on_a_terminal_until_the_first_byte() {
     let out = in_terminal(&dir, &command, "");
     assert!(!stdout(&out).contains("waiting"), "{:?}", stdout(&out));
 }
+
+#[test]
+fn ctrl_c_at_the_interactive_prompt_exits_130() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["x"]))).unused();
+    let yap_bin = assert_cmd::cargo::cargo_bin("yap");
+    let command = format!(
+        "{} chat --base-url {} -m m",
+        yap_bin.display(),
+        server.base()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .env("OPENAI_API_KEY", KEY)
+        .env("TERM", "xterm")
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    stdin.write_all(b"\x03").unwrap();
+    stdin.flush().unwrap();
+    let started = std::time::Instant::now();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(out.status.code(), Some(130), "{}", stdout(&out));
+    assert!(stdout(&out).contains("chatting with m"), "{}", stdout(&out));
+    // yap saw the signal itself (not killed by it): it says so.
+    assert!(
+        stdout(&out).contains("error:\x1b[0m interrupted"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
