@@ -3,7 +3,6 @@
 
 use std::io::{self, BufRead};
 use std::path::Path;
-use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -146,15 +145,7 @@ async fn interactive_chat(
             stream_usage: inputs.stream_usage,
         };
         let prepared = Prepared::post(settings, "chat/completions", body::build(turn, args)?);
-        let opts = exchange::Options {
-            settings,
-            key,
-            diag,
-            spinner: true,
-            keep_all: true,
-            deadline: settings.timeout.map(|t| Instant::now() + t),
-            shape: Shape::Chat,
-        };
+        let opts = exchange::Options::new(settings, key, diag, true, Shape::Chat);
         let mut sink = TextSink::new(io::stdout().lock(), diag, args.output.reasoning);
         let ex = exchange::run(&opts, &prepared, &mut sink, ctrl_c).await?;
         common::report(&ex.assembler, &sink.warnings, args.output.usage, diag);

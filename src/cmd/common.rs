@@ -4,7 +4,6 @@
 
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
-use std::time::Instant;
 
 use serde_json::Value;
 
@@ -101,15 +100,7 @@ pub async fn send_and_print(
     ctrl_c: &mut Interrupt,
 ) -> anyhow::Result<()> {
     let key = settings.require_key()?;
-    let opts = exchange::Options {
-        settings,
-        key,
-        diag,
-        spinner: true,
-        keep_all: mode == Mode::Json,
-        deadline: settings.timeout.map(|t| Instant::now() + t),
-        shape,
-    };
+    let opts = exchange::Options::new(settings, key, diag, mode == Mode::Json, shape);
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let (exchange, extra_warnings) = match mode {
         Mode::Text => {

@@ -60,12 +60,31 @@ pub struct Options<'a> {
     pub settings: &'a Settings,
     pub key: Option<&'a ApiKey>,
     pub diag: Diag,
-    pub spinner: bool,
     /// Keep every text in the assembler (`--json`, interactive history).
     pub keep_all: bool,
     pub deadline: Option<Instant>,
     /// The document a response is assembled into.
     pub shape: Shape,
+}
+
+impl<'a> Options<'a> {
+    /// Options for one request, its `--timeout` deadline starting now.
+    pub fn new(
+        settings: &'a Settings,
+        key: Option<&'a ApiKey>,
+        diag: Diag,
+        keep_all: bool,
+        shape: Shape,
+    ) -> Options<'a> {
+        Options {
+            settings,
+            key,
+            diag,
+            keep_all,
+            deadline: settings.timeout.map(|t| Instant::now() + t),
+            shape,
+        }
+    }
 }
 
 fn too_big(settings: &Settings, what: &str) -> Failure {
@@ -88,7 +107,7 @@ fn security_warnings(opts: &Options<'_>, req: &Prepared) {
     if opts.key.is_some()
         && let Ok(url) = reqwest::Url::parse(&req.url)
     {
-        let host = url.host_str().unwrap_or("");
+        let host = url.host_str().unwrap_or("the server");
         let loopback = host.eq_ignore_ascii_case("localhost")
             || host
                 .trim_start_matches('[')
@@ -97,8 +116,7 @@ fn security_warnings(opts: &Options<'_>, req: &Prepared) {
                 .is_ok_and(|ip| ip.is_loopback());
         if url.scheme() == "http" && !loopback {
             opts.diag.warn(&format!(
-                "the API key is sent unencrypted over http:// to {}; use https:// if you can",
-                url.host_str().unwrap_or("the server")
+                "the API key is sent unencrypted over http:// to {host}; use https:// if you can"
             ));
         }
     }
@@ -153,26 +171,17 @@ async fn next_bytes(
     }
 }
 
-/// Send a request and read its whole body (a listing, a model): the body
-/// and its Content-Type.
+/// Send a request and read its whole body (a listing, a model).
 pub async fn fetch(
     opts: &Options<'_>,
     req: &Prepared,
     ctrl_c: &mut Interrupt,
-) -> Result<(Vec<u8>, String), Failure> {
+) -> Result<Vec<u8>, Failure> {
     let transport = Transport::new(opts.settings, opts.deadline)?;
-    let mut spinner = Spinner::start(
-        opts.spinner && !opts.settings.quiet,
-        "waiting for the server",
-    );
-    let response = send(opts, &transport, req, &mut spinner, ctrl_c).await?;
-    let mut resp = response.inner;
-    let content_type = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let mut spinner = Spinner::start(!opts.settings.quiet, "waiting for the server");
+    let mut resp = send(opts, &transport, req, &mut spinner, ctrl_c)
+        .await?
+        .inner;
     let mut body = Vec::new();
     while let Some(bytes) = next_bytes(opts, &mut resp, transport.idle_timeout(), ctrl_c).await? {
         spinner.stop();
@@ -182,7 +191,7 @@ pub async fn fetch(
         body.extend_from_slice(&bytes);
     }
     spinner.stop();
-    Ok((body, content_type))
+    Ok(body)
 }
 
 pub async fn run(
@@ -192,10 +201,7 @@ pub async fn run(
     ctrl_c: &mut Interrupt,
 ) -> Result<Exchange, anyhow::Error> {
     let transport = Transport::new(opts.settings, opts.deadline)?;
-    let mut spinner = Spinner::start(
-        opts.spinner && !opts.settings.quiet,
-        "waiting for the model",
-    );
+    let mut spinner = Spinner::start(!opts.settings.quiet, "waiting for the model");
     let diag = opts.diag;
     let response = send(opts, &transport, req, &mut spinner, ctrl_c).await?;
     let started = response.started;
@@ -332,7 +338,8 @@ impl PumpState {
             Ok(chunk) => {
                 asm.on_chunk(&chunk);
                 sink.chunk(&chunk)?;
-                if chunk.error.is_some_and(|e| e.0 != "null") {
+                // (`"error": null` reads as no error.)
+                if chunk.error.is_some() {
                     self.stop = true;
                 }
             }

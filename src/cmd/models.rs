@@ -1,7 +1,6 @@
 //! `yap models [PATTERN]` and `yap models show ID`: wiring only.
 
 use std::io::{self, IsTerminal, Write};
-use std::time::Instant;
 
 use serde_json::Value;
 
@@ -32,16 +31,8 @@ pub async fn run(
     if common::preview(conn, &settings, &prepared)? {
         return Ok(());
     }
-    let opts = exchange::Options {
-        settings: &settings,
-        key: settings.require_key()?,
-        diag,
-        spinner: true,
-        keep_all: false,
-        deadline: settings.timeout.map(|t| Instant::now() + t),
-        shape: Shape::Chat,
-    };
-    let (body, _content_type) = exchange::fetch(&opts, &prepared, ctrl_c).await?;
+    let opts = exchange::Options::new(&settings, settings.require_key()?, diag, false, Shape::Chat);
+    let body = exchange::fetch(&opts, &prepared, ctrl_c).await?;
     let mut out = io::stdout().lock();
     if let Some(ModelsAction::Show { .. }) = &args.action {
         let value: Value = serde_json::from_slice(&body).map_err(|e| {

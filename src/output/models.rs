@@ -65,11 +65,12 @@ fn entry(v: &Value) -> Option<Model> {
 /// Does `id` match PATTERN: a case-insensitive substring, or a glob
 /// (`*` any run, `?` any one character) over the whole id when it has `*`.
 pub fn matches(pattern: &str, id: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let s: Vec<char> = id.to_lowercase().chars().collect();
-    if !p.contains(&'*') {
-        return id.to_lowercase().contains(&pattern.to_lowercase());
+    let (pattern, id) = (pattern.to_lowercase(), id.to_lowercase());
+    if !pattern.contains('*') {
+        return id.contains(&pattern);
     }
+    let p: Vec<char> = pattern.chars().collect();
+    let s: Vec<char> = id.chars().collect();
     // Iterative glob with backtracking to the last star.
     let (mut pi, mut si) = (0, 0);
     let mut star: Option<(usize, usize)> = None;

@@ -171,26 +171,22 @@ impl SseDecoder {
             }
             None => (raw, b""),
         };
-        let text = |v: &[u8]| -> String { String::from_utf8_lossy(v).into_owned() };
         match field {
             b"data" => {
                 if self.data.len() + value.len() >= self.limit {
                     self.give_up();
                     return Ok(());
                 }
-                match std::str::from_utf8(value) {
-                    Ok(v) => self.data.push_str(v),
-                    Err(_) => self.data.push_str(&String::from_utf8_lossy(value)),
-                }
+                push_text(&mut self.data, value);
                 self.data.push('\n');
             }
             b"event" => {
                 self.kind.clear();
-                self.kind.push_str(&text(value));
+                push_text(&mut self.kind, value);
             }
             b"id" if !value.contains(&0) => {
                 self.last_event_id.clear();
-                self.last_event_id.push_str(&text(value));
+                push_text(&mut self.last_event_id, value);
             }
             // `retry` only matters to EventSource reconnection; other
             // fields are ignored, as the standard says.
@@ -221,6 +217,15 @@ impl SseDecoder {
         self.data.clear();
         self.kind.clear();
         result
+    }
+}
+
+/// Append `bytes` as text: validated, and only invalid bytes take the
+/// (slower) lossy decoder, becoming U+FFFD as the standard says.
+fn push_text(buf: &mut String, bytes: &[u8]) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => buf.push_str(text),
+        Err(_) => buf.push_str(&String::from_utf8_lossy(bytes)),
     }
 }
 
