@@ -244,10 +244,9 @@ fn version_and_help() {
 }
 
 /// `script` gives yap a terminal on stdin, stdout and stderr.
-fn in_terminal(dir: &Scratch, command: &str, input: &str) -> std::process::Output {
-    use std::io::Write;
+fn spawn_in_terminal(dir: &Scratch, command: &str) -> std::process::Child {
     use std::process::{Command, Stdio};
-    let mut child = Command::new("script")
+    Command::new("script")
         .args(["-qec", command, "/dev/null"])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -259,7 +258,12 @@ fn in_terminal(dir: &Scratch, command: &str, input: &str) -> std::process::Outpu
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("script(1) from util-linux");
+        .expect("script(1) from util-linux")
+}
+
+fn in_terminal(dir: &Scratch, command: &str, input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = spawn_in_terminal(dir, command);
     child
         .stdin
         .take()
@@ -336,7 +340,6 @@ fn spinner_only_on_a_terminal_until_the_first_byte() {
 #[test]
 fn ctrl_c_at_the_interactive_prompt_exits_130() {
     use std::io::Write;
-    use std::process::{Command, Stdio};
     let dir = Scratch::new();
     let server = Server::one(Reply::sse(stream_of(&["x"]))).unused();
     let yap_bin = assert_cmd::cargo::cargo_bin("yap");
@@ -345,19 +348,7 @@ fn ctrl_c_at_the_interactive_prompt_exits_130() {
         yap_bin.display(),
         server.base()
     );
-    let mut child = Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", dir.path())
-        .env("OPENAI_API_KEY", KEY)
-        .env("TERM", "xterm")
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("script(1) from util-linux");
+    let mut child = spawn_in_terminal(&dir, &command);
     let mut stdin = child.stdin.take().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(800));
     stdin.write_all(b"\x03").unwrap();
