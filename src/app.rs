@@ -3,16 +3,37 @@
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, ColorChoice, Command, OutputArgs};
 use crate::config::Env;
 use crate::error::{self, Failure, Kind};
+use crate::exchange::Cancel;
 use crate::output::Mode;
 use crate::output::term::{self, Diag};
 
+/// The output mode the flags ask for.
+fn mode_of(args: &OutputArgs) -> Mode {
+    if args.json {
+        Mode::Json
+    } else if args.raw {
+        Mode::Raw
+    } else {
+        Mode::Text
+    }
+}
+
+/// `--color`: forced on or off, or `None` for auto.
+fn forced_color(choice: Option<ColorChoice>) -> Option<bool> {
+    match choice {
+        Some(ColorChoice::Always) => Some(true),
+        Some(ColorChoice::Never) => Some(false),
+        Some(ColorChoice::Auto) | None => None,
+    }
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     let (mode, color) = match &cli.command {
-        Command::Chat(args) => (Mode::of(&args.output), args.output.color),
-        Command::Complete(args) => (Mode::of(&args.output), args.output.color),
+        Command::Chat(args) => (mode_of(&args.output), forced_color(args.output.color)),
+        Command::Complete(args) => (mode_of(&args.output), forced_color(args.output.color)),
         Command::Models(args) if args.json => (Mode::Json, None),
         _ => (Mode::Text, None),
     };
@@ -62,16 +83,16 @@ fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> 
         Command::Config(args) => crate::cmd::config::run(&cli.conn, args, env),
         Command::Generate { dir } => crate::cli::generate::write_all(dir),
         Command::Chat(args) => block_on(async {
-            let mut ctrl_c = crate::cmd::exchange::interrupt();
-            crate::cmd::chat::run(&cli.conn, args, env, diag, mode, &mut ctrl_c).await
+            let cancel = Cancel::on_ctrl_c();
+            crate::cmd::chat::run(&cli.conn, args, env, diag, mode, &cancel).await
         }),
         Command::Complete(args) => block_on(async {
-            let mut ctrl_c = crate::cmd::exchange::interrupt();
-            crate::cmd::complete::run(&cli.conn, args, env, diag, mode, &mut ctrl_c).await
+            let cancel = Cancel::on_ctrl_c();
+            crate::cmd::complete::run(&cli.conn, args, env, diag, mode, &cancel).await
         }),
         Command::Models(args) => block_on(async {
-            let mut ctrl_c = crate::cmd::exchange::interrupt();
-            crate::cmd::models::run(&cli.conn, args, env, diag, &mut ctrl_c).await
+            let cancel = Cancel::on_ctrl_c();
+            crate::cmd::models::run(&cli.conn, args, env, diag, &cancel).await
         }),
     }
 }

@@ -66,8 +66,9 @@ impl Kind {
     }
 }
 
-/// A failure with its SPEC category. `message` is one line, already scrubbed
-/// of the key by whoever built it.
+/// A failure with its SPEC category. `message` is one line; it may quote
+/// what a server sent, so `app.rs` scrubs every secret-named variable's
+/// value from it when it is printed.
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub kind: Kind,

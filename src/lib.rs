@@ -1,17 +1,21 @@
 //! yap: a command-line client for OpenAI-compatible Chat Completions APIs.
 //!
 //! Data flows one way: arguments ([`cli`]) → settings ([`config`]) →
-//! request body ([`request`]) → transport ([`transport`]) → events
-//! ([`stream`]) → sinks ([`output`]). [`cmd`] wires them; [`app`] turns
-//! the outcome into an exit code.
+//! request body ([`request`]) → a [`source`] of responses (the network
+//! through [`transport`], or bytes in memory) → events ([`stream`]) →
+//! sinks ([`output`]), all driven by one [`exchange`], whose finished value
+//! the command reads. [`cmd`] wires them; [`app`] turns the outcome into an
+//! exit code. `docs/architecture.md` draws the map.
 
 pub mod app;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod error;
+pub mod exchange;
 pub mod input;
 pub mod output;
 pub mod request;
+pub mod source;
 pub mod stream;
 pub mod transport;

@@ -1,6 +1,6 @@
 //! An SSE stream through the chunk readers into the assembler, the way
-//! `cmd/exchange.rs` does it, in both modes:
-//! - `--json` mode: `Chunk::parse` (fast reader, serde_json fallback) into
+//! `exchange/mod.rs` does it, in both modes:
+//! - `--json` mode: `read::parse` (fast reader, serde_json fallback) into
 //!   `Assembler::new(true)`;
 //! - text mode: `fast::Resume::parse`, which must read exactly what a full
 //!   `fast::parse(data, false)` reads, into `Assembler::new(false)`.
@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use yap::stream::assemble::Assembler;
 use yap::stream::chunk::Chunk;
-use yap::stream::fast;
+use yap::stream::{fast, read};
 use yap::stream::sse::decode_all;
 
 fuzz_target!(|input: &[u8]| {
@@ -33,7 +33,7 @@ fuzz_target!(|input: &[u8]| {
             text_mode.on_error(value);
         }
 
-        if let Ok(chunk) = Chunk::parse(&data) {
+        if let Ok(chunk) = read::parse(&data) {
             json_mode.on_chunk(&chunk);
             let _ = chunk.usage();
             let _ = chunk.error();
@@ -52,7 +52,7 @@ fuzz_target!(|input: &[u8]| {
                 text_mode.on_chunk(&chunk);
             }
             None => {
-                if let Ok(chunk) = Chunk::parse_serde(&data) {
+                if let Ok(chunk) = serde_json::from_str::<Chunk>(&data) {
                     text_mode.on_chunk(&chunk);
                 }
             }

@@ -7,12 +7,13 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::common;
-use super::exchange::{self, Interrupt};
 use crate::cli::{ChatArgs, ConnArgs};
 use crate::config::{Env, Settings};
 use crate::error::{Failure, Kind};
+use crate::exchange::{self, Cancel};
 use crate::input::{self, Stdin};
 use crate::output::Mode;
+use crate::output::progress::Spinner;
 use crate::output::term::Diag;
 use crate::output::text::TextSink;
 use crate::request::Prepared;
@@ -25,7 +26,7 @@ pub async fn run(
     env: &Env,
     diag: Diag,
     mode: Mode,
-    ctrl_c: &mut Interrupt,
+    cancel: &Cancel,
 ) -> anyhow::Result<()> {
     let settings = Settings::resolve(conn, args.model.as_deref(), env)?;
     let mut stdin = Stdin::new();
@@ -62,47 +63,48 @@ pub async fn run(
         .into());
     }
 
-    let model = settings.require_model()?.to_string();
     let inputs = ChatInputs {
-        model,
+        model: settings.require_model()?.to_string(),
         system,
         messages,
         user_text,
         images,
-        profile_body: settings.profile_body.clone(),
-        body_flag,
-        stream: !args.body.no_stream,
-        stream_usage: settings.stream_usage,
+        sampling: common::sampling(&args.sampling)?,
+        max_completion_tokens: args.max_completion_tokens,
+        user: args.user.clone(),
+        json_object: args.json_object,
+        layers: common::layers(&settings, body_flag, &args.body),
     };
     if interactive {
-        return interactive_chat(&settings, inputs, args, diag, ctrl_c).await;
+        return interactive_chat(&settings, inputs, args, diag, cancel).await;
     }
-    let prepared = Prepared::post(&settings, "chat/completions", body::build(inputs, args)?);
+    let prepared = Prepared::post(&settings, "chat/completions", body::build(inputs)?);
     if common::preview(conn, &settings, &prepared)? {
         return Ok(());
     }
     common::send_and_print(
         &settings,
-        &prepared,
+        prepared,
         &args.output,
         diag,
         mode,
         Shape::Chat,
-        ctrl_c,
+        cancel,
     )
     .await
 }
 
 /// A chat on a terminal: each line a user message, each answer streamed,
-/// the conversation kept in memory. Ctrl-D (or `/exit`) ends it.
+/// the conversation kept in memory. Ctrl-D (or `/exit`) ends it; an
+/// exchange that fails is said and the chat goes on.
 async fn interactive_chat(
     settings: &Settings,
     mut inputs: ChatInputs,
     args: &ChatArgs,
     diag: Diag,
-    ctrl_c: &mut Interrupt,
+    cancel: &Cancel,
 ) -> anyhow::Result<()> {
-    let key = settings.require_key()?;
+    let live = common::live(settings, diag)?;
     diag.text(&format!(
         "yap: chatting with {}; an empty line does nothing, Ctrl-D or /exit ends\n",
         inputs.model
@@ -117,7 +119,7 @@ async fn interactive_chat(
         });
         let (n, line) = tokio::select! {
             r = read => r.map_err(|e| Failure::new(Kind::Other, format!("reading stdin: {e}")))??,
-            () = &mut *ctrl_c => {
+            () = cancel.cancelled() => {
                 diag.text("\n");
                 return Err(Failure::new(Kind::Interrupted, "interrupted").into());
             }
@@ -134,31 +136,27 @@ async fn interactive_chat(
             return Ok(());
         }
         let turn = ChatInputs {
-            model: inputs.model.clone(),
-            system: inputs.system.clone(),
             messages: history.clone(),
             user_text: Some(line.to_string()),
-            images: Vec::new(),
-            profile_body: inputs.profile_body.clone(),
-            body_flag: inputs.body_flag.clone(),
-            stream: inputs.stream,
-            stream_usage: inputs.stream_usage,
+            ..inputs.clone()
         };
-        let prepared = Prepared::post(settings, "chat/completions", body::build(turn, args)?);
-        let opts = exchange::Options::new(settings, key, diag, true, Shape::Chat);
+        let prepared = Prepared::post(settings, "chat/completions", body::build(turn)?);
+        let opts = common::options(settings, Shape::Chat, true);
         let mut sink = TextSink::new(io::stdout().lock(), diag, args.output.reasoning);
-        let ex = exchange::run(&opts, &prepared, &mut sink, ctrl_c).await?;
-        common::report(&ex.assembler, &sink.warnings, args.output.usage, diag);
-        match ex.result {
-            Ok(()) => {}
-            Err(f) if f.kind == Kind::Interrupted => return Err(f.into()),
-            Err(f) => {
-                diag.error(&f.message);
-                continue;
+        let spinner = Spinner::start(diag, "waiting for the model");
+        let ex = exchange::run(&live, prepared, &opts, &mut sink, &spinner, cancel).await;
+        spinner.stop();
+        let ex = ex?;
+        common::report(&ex, args.output.usage, diag);
+        if let Some(f) = &ex.failure {
+            if f.kind == Kind::Interrupted {
+                return ex.into_result().map_err(Into::into);
             }
+            diag.error(&f.message);
+            continue;
         }
-        let doc = ex.assembler.to_document();
-        let answer = doc
+        let answer = ex
+            .document()
             .pointer("/choices/0/message/content")
             .cloned()
             .unwrap_or(Value::Null);

@@ -7,20 +7,85 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::exchange::{self, Interrupt};
 use crate::cli::ConnArgs;
-use crate::cli::chat::{OutputArgs, PromptArgs};
+use crate::cli::chat::{BodyArgs, OutputArgs, PromptArgs, SamplingArgs};
 use crate::config::Settings;
 use crate::error::Failure;
+use crate::exchange::{self, Cancel, Exchange};
 use crate::input::{self, Stdin};
-use crate::output::Mode;
 use crate::output::json::JsonSink;
+use crate::output::progress::Spinner;
 use crate::output::raw::RawSink;
 use crate::output::term::Diag;
 use crate::output::text::TextSink;
-use crate::request::params::parse_body_object;
+use crate::output::{Mode, Sink};
+use crate::request::params::{Layers, Sampling, parse_body_object, parse_logit_bias};
 use crate::request::{Prepared, preview};
-use crate::stream::assemble::{Assembler, Shape};
+use crate::source::live::{self, Live};
+use crate::stream::assemble::Shape;
+
+/// The sampling flags as plain values (`--logit-bias` checked here).
+pub fn sampling(args: &SamplingArgs) -> Result<Sampling, Failure> {
+    Ok(Sampling {
+        temperature: args.temperature,
+        top_p: args.top_p,
+        max_tokens: args.max_tokens,
+        stop: args.stop.clone(),
+        n: args.n,
+        presence_penalty: args.presence_penalty,
+        frequency_penalty: args.frequency_penalty,
+        logit_bias: args
+            .logit_bias
+            .iter()
+            .map(|raw| parse_logit_bias(raw))
+            .collect::<Result<_, _>>()?,
+        seed: args.seed,
+    })
+}
+
+/// The body layers: the profile's `body`, `--body`, `-o`, streaming.
+pub fn layers(settings: &Settings, body_flag: Option<Value>, args: &BodyArgs) -> Layers {
+    Layers {
+        profile_body: settings.profile_body.clone(),
+        body_flag,
+        params: args.params.clone(),
+        stream: !args.no_stream,
+        stream_usage: settings.stream_usage,
+    }
+}
+
+/// How an exchange of this command is read; the `--timeout` deadline
+/// starts now.
+pub fn options(settings: &Settings, shape: Shape, keep_all: bool) -> exchange::Options {
+    let mut opts = exchange::Options::new(shape, settings.max_size, settings.timeout);
+    opts.keep_all = keep_all;
+    opts.verbose = settings.verbose;
+    opts
+}
+
+/// The live source of this process, with the key; its warnings (an
+/// unchecked certificate, a key over plain http) said once.
+pub fn live(settings: &Settings, diag: Diag) -> Result<Live, Failure> {
+    let key = settings.require_key()?.cloned();
+    for warning in live::warnings(settings, key.is_some()) {
+        diag.warn(&warning);
+    }
+    Live::new(settings, key)
+}
+
+/// The sink of an output mode, writing to `out`.
+pub fn sink<'a>(
+    mode: Mode,
+    out: impl Write + 'a,
+    diag: Diag,
+    output: &OutputArgs,
+) -> Box<dyn Sink + 'a> {
+    match mode {
+        Mode::Text => Box::new(TextSink::new(out, diag, output.reasoning)),
+        Mode::Json => Box::new(JsonSink::new(out)),
+        Mode::Raw => Box::new(RawSink::new(out)),
+    }
+}
 
 /// `--body PATH|-|JSON`.
 pub fn body_flag(arg: Option<&str>, stdin: &mut Stdin) -> Result<Option<Value>, Failure> {
@@ -92,48 +157,36 @@ pub fn preview(conn: &ConnArgs, settings: &Settings, req: &Prepared) -> io::Resu
 /// Send `req` and print the answer in `mode`; warnings and usage after it.
 pub async fn send_and_print(
     settings: &Settings,
-    req: &Prepared,
+    req: Prepared,
     output: &OutputArgs,
     diag: Diag,
     mode: Mode,
     shape: Shape,
-    ctrl_c: &mut Interrupt,
+    cancel: &Cancel,
 ) -> anyhow::Result<()> {
-    let key = settings.require_key()?;
-    let opts = exchange::Options::new(settings, key, diag, mode == Mode::Json, shape);
+    let live = live(settings, diag)?;
+    let opts = options(settings, shape, mode == Mode::Json);
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let (exchange, extra_warnings) = match mode {
-        Mode::Text => {
-            let mut sink = TextSink::new(out, diag, output.reasoning);
-            let ex = exchange::run(&opts, req, &mut sink, ctrl_c).await?;
-            (ex, std::mem::take(&mut sink.warnings))
-        }
-        Mode::Json => {
-            let mut sink = JsonSink::new(out);
-            (
-                exchange::run(&opts, req, &mut sink, ctrl_c).await?,
-                Vec::new(),
-            )
-        }
-        Mode::Raw => {
-            let mut sink = RawSink::new(out);
-            (
-                exchange::run(&opts, req, &mut sink, ctrl_c).await?,
-                Vec::new(),
-            )
-        }
-    };
-    report(&exchange.assembler, &extra_warnings, output.usage, diag);
-    exchange.result.map_err(Into::into)
+    let mut sink = sink(mode, out, diag, output);
+    let spinner = Spinner::start(diag, "waiting for the model");
+    let exchange = exchange::run(&live, req, &opts, sink.as_mut(), &spinner, cancel).await;
+    spinner.stop();
+    let exchange = exchange?;
+    report(&exchange, output.usage, diag);
+    exchange.into_result().map_err(Into::into)
 }
 
 /// Warnings and `--usage` on stderr, after the answer.
-pub fn report(asm: &Assembler, extra: &[String], usage: bool, diag: Diag) {
-    for w in asm.warnings().iter().chain(extra) {
+pub fn report(exchange: &Exchange, usage: bool, diag: Diag) {
+    for w in &exchange.warnings {
         diag.warn(w);
     }
-    if usage {
-        diag.text(&format!("{}\n", usage_line(asm.usage.as_ref())));
+    // (An exchange that got no response has no usage to speak of.)
+    if usage && exchange.timings.head.is_some() {
+        diag.text(&format!(
+            "{}\n",
+            usage_line(exchange.assembler.usage.as_ref())
+        ));
     }
 }
 

@@ -1,10 +1,10 @@
 //! `yap complete`: wiring only, like `chat`, for `POST {base}/completions`.
 
 use super::common;
-use super::exchange::Interrupt;
 use crate::cli::{CompleteArgs, ConnArgs};
 use crate::config::{Env, Settings};
 use crate::error::Failure;
+use crate::exchange::Cancel;
 use crate::input::Stdin;
 use crate::output::Mode;
 use crate::output::term::Diag;
@@ -18,7 +18,7 @@ pub async fn run(
     env: &Env,
     diag: Diag,
     mode: Mode,
-    ctrl_c: &mut Interrupt,
+    cancel: &Cancel,
 ) -> anyhow::Result<()> {
     let settings = Settings::resolve(conn, args.model.as_deref(), env)?;
     let mut stdin = Stdin::new();
@@ -39,23 +39,25 @@ pub async fn run(
     let inputs = CompleteInputs {
         model: settings.require_model()?.to_string(),
         prompt,
-        profile_body: settings.profile_body.clone(),
-        body_flag,
-        stream: !args.body.no_stream,
-        stream_usage: settings.stream_usage,
+        suffix: args.suffix.clone(),
+        echo: args.echo,
+        logprobs: args.logprobs,
+        best_of: args.best_of,
+        sampling: common::sampling(&args.sampling)?,
+        layers: common::layers(&settings, body_flag, &args.body),
     };
-    let prepared = Prepared::post(&settings, "completions", body::build(inputs, args)?);
+    let prepared = Prepared::post(&settings, "completions", body::build(inputs)?);
     if common::preview(conn, &settings, &prepared)? {
         return Ok(());
     }
     common::send_and_print(
         &settings,
-        &prepared,
+        prepared,
         &args.output,
         diag,
         mode,
         Shape::Completion,
-        ctrl_c,
+        cancel,
     )
     .await
 }

@@ -5,5 +5,4 @@ pub mod chat;
 pub mod common;
 pub mod complete;
 pub mod config;
-pub mod exchange;
 pub mod models;

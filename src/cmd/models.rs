@@ -5,11 +5,12 @@ use std::io::{self, IsTerminal, Write};
 use serde_json::Value;
 
 use super::common;
-use super::exchange::{self, Interrupt};
 use crate::cli::{ConnArgs, ModelsAction, ModelsArgs};
 use crate::config::{Env, Settings};
 use crate::error::{Failure, Kind};
+use crate::exchange::{self, Cancel};
 use crate::output::models;
+use crate::output::progress::Spinner;
 use crate::output::term::Diag;
 use crate::request::Prepared;
 use crate::stream::assemble::Shape;
@@ -19,7 +20,7 @@ pub async fn run(
     args: &ModelsArgs,
     env: &Env,
     diag: Diag,
-    ctrl_c: &mut Interrupt,
+    cancel: &Cancel,
 ) -> anyhow::Result<()> {
     let settings = Settings::resolve(conn, None, env)?;
     let prepared = match &args.action {
@@ -31,8 +32,12 @@ pub async fn run(
     if common::preview(conn, &settings, &prepared)? {
         return Ok(());
     }
-    let opts = exchange::Options::new(&settings, settings.require_key()?, diag, false, Shape::Chat);
-    let body = exchange::fetch(&opts, &prepared, ctrl_c).await?;
+    let live = common::live(&settings, diag)?;
+    let opts = common::options(&settings, Shape::Chat, false);
+    let spinner = Spinner::start(diag, "waiting for the server");
+    let body = exchange::fetch(&live, &prepared, &opts, &spinner, cancel).await;
+    spinner.stop();
+    let body = body?;
     let mut out = io::stdout().lock();
     if let Some(ModelsAction::Show { .. }) = &args.action {
         let value: Value = serde_json::from_slice(&body).map_err(|e| {

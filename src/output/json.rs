@@ -22,13 +22,15 @@ impl<W: Write> Sink for JsonSink<W> {
         Ok(())
     }
 
-    fn finish(&mut self, asm: &Assembler) -> io::Result<()> {
+    fn finish(&mut self, asm: &Assembler) -> io::Result<Vec<String>> {
         if asm.choices.is_empty() && asm.error.is_some() {
             // Nothing but an error: the error object on stderr says it all.
-            return self.out.flush();
+            self.out.flush()?;
+            return Ok(Vec::new());
         }
         serde_json::to_writer(&mut self.out, &asm.to_document()).map_err(io::Error::other)?;
         self.out.write_all(b"\n")?;
-        self.out.flush()
+        self.out.flush()?;
+        Ok(Vec::new())
     }
 }

@@ -1,6 +1,6 @@
 //! Sinks: where events go. Text, `--json` and `--raw` are three sinks of
-//! one trait; a recorder (cassettes, history) will be another. Sinks know
-//! events and writers, never HTTP.
+//! one trait; the exchange puts an event log in front of one when a
+//! recording is asked for. Sinks know events and writers, never HTTP.
 
 pub mod json;
 pub mod models;
@@ -30,8 +30,9 @@ pub trait Sink {
     /// Called after each network read: push out what is buffered.
     fn flush(&mut self) -> io::Result<()>;
 
-    /// The response ended (completely or not): write what is left.
-    fn finish(&mut self, asm: &Assembler) -> io::Result<()>;
+    /// The response ended (completely or not): write what is left, and
+    /// return the warnings this sink has for stderr.
+    fn finish(&mut self, asm: &Assembler) -> io::Result<Vec<String>>;
 }
 
 /// The output mode a command was asked for.
@@ -40,16 +41,4 @@ pub enum Mode {
     Text,
     Json,
     Raw,
-}
-
-impl Mode {
-    pub fn of(args: &crate::cli::OutputArgs) -> Mode {
-        if args.json {
-            Mode::Json
-        } else if args.raw {
-            Mode::Raw
-        } else {
-            Mode::Text
-        }
-    }
 }

@@ -31,7 +31,8 @@ impl<W: Write> Sink for RawSink<W> {
         self.out.flush()
     }
 
-    fn finish(&mut self, _asm: &Assembler) -> io::Result<()> {
-        self.out.flush()
+    fn finish(&mut self, _asm: &Assembler) -> io::Result<Vec<String>> {
+        self.out.flush()?;
+        Ok(Vec::new())
     }
 }

@@ -4,15 +4,13 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use crate::cli::ColorChoice;
-
-/// Should stderr be coloured?
-/// `no_color_env`: `NO_COLOR` is set; `term`: the value of `TERM`.
-pub fn stderr_color(choice: Option<ColorChoice>, no_color_env: bool, term: Option<&str>) -> bool {
-    match choice {
-        Some(ColorChoice::Never) => false,
-        Some(ColorChoice::Always) => true,
-        _ if no_color_env => false,
+/// Should stderr be coloured? `forced`: `--color always` (true) or
+/// `never` (false), `None` for auto; `no_color_env`: `NO_COLOR` is set;
+/// `term`: the value of `TERM`.
+pub fn stderr_color(forced: Option<bool>, no_color_env: bool, term: Option<&str>) -> bool {
+    match forced {
+        Some(forced) => forced,
+        None if no_color_env => false,
         _ => io::stderr().is_terminal() && term != Some("dumb"),
     }
 }

@@ -21,7 +21,7 @@ pub struct TextSink<W: Write> {
     ends_newline: bool,
     /// Reasoning was written to stderr and not yet closed by a newline.
     reasoning_open: bool,
-    pub warnings: Vec<String>,
+    warnings: Vec<String>,
 }
 
 impl<W: Write> TextSink<W> {
@@ -109,7 +109,7 @@ impl<W: Write> Sink for TextSink<W> {
         self.out.flush()
     }
 
-    fn finish(&mut self, asm: &Assembler) -> io::Result<()> {
+    fn finish(&mut self, asm: &Assembler) -> io::Result<Vec<String>> {
         self.close_reasoning();
         self.close_line()?;
         for (index, choice) in &asm.choices {
@@ -127,6 +127,7 @@ impl<W: Write> Sink for TextSink<W> {
                 self.tool_call_line(call)?;
             }
         }
-        self.out.flush()
+        self.out.flush()?;
+        Ok(std::mem::take(&mut self.warnings))
     }
 }

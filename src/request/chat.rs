@@ -5,12 +5,11 @@
 
 use serde_json::{Value, json};
 
-use super::params::{Layers, layer, sampling_fields};
-use crate::cli::ChatArgs;
+use super::params::{Layers, Sampling, layer, sampling_fields};
 use crate::error::Failure;
 
 /// Everything the body is made of, read and checked by the caller.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ChatInputs {
     pub model: String,
     pub system: Option<String>,
@@ -19,22 +18,24 @@ pub struct ChatInputs {
     pub user_text: Option<String>,
     /// `image_url` URLs (http(s) or `data:`).
     pub images: Vec<String>,
-    pub profile_body: Option<Value>,
-    pub body_flag: Option<Value>,
-    pub stream: bool,
-    pub stream_usage: bool,
+    pub sampling: Sampling,
+    pub max_completion_tokens: Option<u64>,
+    pub user: Option<String>,
+    /// `response_format: {"type": "json_object"}`.
+    pub json_object: bool,
+    pub layers: Layers,
 }
 
 /// Build the request body.
-pub fn build(inputs: ChatInputs, args: &ChatArgs) -> Result<Value, Failure> {
-    let mut named = sampling_fields(&args.sampling)?;
-    if let Some(n) = args.max_completion_tokens {
+pub fn build(inputs: ChatInputs) -> Result<Value, Failure> {
+    let mut named = sampling_fields(&inputs.sampling);
+    if let Some(n) = inputs.max_completion_tokens {
         named.insert("max_completion_tokens".into(), json!(n));
     }
-    if let Some(user) = &args.user {
+    if let Some(user) = &inputs.user {
         named.insert("user".into(), json!(user));
     }
-    if args.json_object {
+    if inputs.json_object {
         named.insert("response_format".into(), json!({"type": "json_object"}));
     }
     named.insert("model".into(), Value::String(inputs.model));
@@ -47,14 +48,7 @@ pub fn build(inputs: ChatInputs, args: &ChatArgs) -> Result<Value, Failure> {
         messages.push(user);
     }
     named.insert("messages".into(), Value::Array(messages));
-    let map = layer(Layers {
-        profile_body: inputs.profile_body,
-        body_flag: inputs.body_flag,
-        named,
-        params: &args.body.params,
-        stream: inputs.stream,
-        stream_usage: inputs.stream_usage,
-    })?;
+    let map = layer(inputs.layers, named)?;
     let has_messages = map
         .get("messages")
         .and_then(Value::as_array)
@@ -117,33 +111,37 @@ pub fn parse_messages(text: &str, from: &str) -> Result<Vec<Value>, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::chat::{BodyArgs, SamplingArgs};
+    use crate::request::params::parse_logit_bias;
 
     fn inputs(text: &str) -> ChatInputs {
         ChatInputs {
             model: "m".into(),
             user_text: Some(text.into()),
-            stream: true,
-            stream_usage: true,
+            layers: Layers {
+                stream: true,
+                stream_usage: true,
+                ..Default::default()
+            },
             ..Default::default()
         }
     }
 
     #[test]
     fn flags_have_json_types() {
-        let args = ChatArgs {
-            sampling: SamplingArgs {
-                temperature: Some(0.7),
-                max_tokens: Some(5),
-                stop: vec!["END".into()],
-                n: Some(2),
-                seed: Some(-3),
-                logit_bias: vec!["50256=-100".into(), "42=0.5".into()],
-                ..Default::default()
-            },
+        let mut i = inputs("hi");
+        i.sampling = Sampling {
+            temperature: Some(0.7),
+            max_tokens: Some(5),
+            stop: vec!["END".into()],
+            n: Some(2),
+            seed: Some(-3),
+            logit_bias: vec![
+                parse_logit_bias("50256=-100").unwrap(),
+                parse_logit_bias("42=0.5").unwrap(),
+            ],
             ..Default::default()
         };
-        let body = build(inputs("hi"), &args).unwrap();
+        let body = build(i).unwrap();
         assert_eq!(body["temperature"], json!(0.7));
         assert_eq!(body["max_tokens"], json!(5));
         assert_eq!(body["stop"], json!(["END"]));
@@ -157,21 +155,13 @@ mod tests {
 
     #[test]
     fn precedence_profile_body_flags_params() {
-        let args = ChatArgs {
-            sampling: SamplingArgs {
-                temperature: Some(0.5),
-                ..Default::default()
-            },
-            body: BodyArgs {
-                params: vec!["temperature=0.9".into(), "labels.team=infra".into()],
-                ..Default::default()
-            },
-            ..Default::default()
-        };
         let mut i = inputs("hi");
-        i.profile_body = Some(json!({"temperature": 0.1, "store": true, "labels": {"env": "p"}}));
-        i.body_flag = Some(json!({"temperature": 0.2, "store": false}));
-        let body = build(i, &args).unwrap();
+        i.sampling.temperature = Some(0.5);
+        i.layers.params = vec!["temperature=0.9".into(), "labels.team=infra".into()];
+        i.layers.profile_body =
+            Some(json!({"temperature": 0.1, "store": true, "labels": {"env": "p"}}));
+        i.layers.body_flag = Some(json!({"temperature": 0.2, "store": false}));
+        let body = build(i).unwrap();
         assert_eq!(body["temperature"], json!(0.9));
         assert_eq!(body["store"], json!(false));
         assert_eq!(body["labels"], json!({"env": "p", "team": "infra"}));
@@ -179,14 +169,9 @@ mod tests {
 
     #[test]
     fn stream_false_by_param_drops_stream_options() {
-        let args = ChatArgs {
-            body: BodyArgs {
-                params: vec!["stream=false".into()],
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        let body = build(inputs("hi"), &args).unwrap();
+        let mut i = inputs("hi");
+        i.layers.params = vec!["stream=false".into()];
+        let body = build(i).unwrap();
         assert_eq!(body["stream"], json!(false));
         assert!(body.get("stream_options").is_none());
     }
@@ -195,7 +180,7 @@ mod tests {
     fn images_make_content_parts() {
         let mut i = inputs("what is this");
         i.images = vec!["https://x/cat.png".into()];
-        let body = build(i, &ChatArgs::default()).unwrap();
+        let body = build(i).unwrap();
         assert_eq!(
             body["messages"][0]["content"],
             json!([
@@ -230,14 +215,14 @@ mod tests {
             n in proptest::option::of(proptest::prelude::any::<u32>()),
             body in proptest::option::of(proptest::prelude::Just(json!({"a": {"b": 1}, "stream": "x"}))),
         ) {
-            let args = ChatArgs {
-                sampling: SamplingArgs { temperature, n, logit_bias: bias, ..Default::default() },
-                body: BodyArgs { params, ..Default::default() },
-                ..Default::default()
+            let Ok(logit_bias) = bias.iter().map(|b| parse_logit_bias(b)).collect::<Result<Vec<_>, _>>() else {
+                return Ok(());
             };
             let mut i = inputs("hi");
-            i.body_flag = body;
-            if let Ok(body) = build(i, &args) {
+            i.sampling = Sampling { temperature, n, logit_bias, ..Default::default() };
+            i.layers.params = params;
+            i.layers.body_flag = body;
+            if let Ok(body) = build(i) {
                 proptest::prop_assert!(body.is_object());
             }
         }
@@ -247,9 +232,6 @@ mod tests {
     fn nothing_to_send_is_a_usage_error() {
         let mut i = inputs("x");
         i.user_text = None;
-        assert_eq!(
-            build(i, &ChatArgs::default()).unwrap_err().kind.exit_code(),
-            2
-        );
+        assert_eq!(build(i).unwrap_err().kind.exit_code(), 2);
     }
 }

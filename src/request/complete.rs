@@ -3,46 +3,40 @@
 
 use serde_json::{Value, json};
 
-use super::params::{Layers, layer, sampling_fields};
-use crate::cli::CompleteArgs;
+use super::params::{Layers, Sampling, layer, sampling_fields};
 use crate::error::Failure;
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CompleteInputs {
     pub model: String,
     pub prompt: Option<String>,
-    pub profile_body: Option<Value>,
-    pub body_flag: Option<Value>,
-    pub stream: bool,
-    pub stream_usage: bool,
+    pub suffix: Option<String>,
+    pub echo: bool,
+    pub logprobs: Option<u32>,
+    pub best_of: Option<u32>,
+    pub sampling: Sampling,
+    pub layers: Layers,
 }
 
-pub fn build(inputs: CompleteInputs, args: &CompleteArgs) -> Result<Value, Failure> {
-    let mut named = sampling_fields(&args.sampling)?;
+pub fn build(inputs: CompleteInputs) -> Result<Value, Failure> {
+    let mut named = sampling_fields(&inputs.sampling);
     named.insert("model".into(), Value::String(inputs.model));
     if let Some(prompt) = inputs.prompt {
         named.insert("prompt".into(), Value::String(prompt));
     }
-    if let Some(suffix) = &args.suffix {
+    if let Some(suffix) = &inputs.suffix {
         named.insert("suffix".into(), json!(suffix));
     }
-    if args.echo {
+    if inputs.echo {
         named.insert("echo".into(), json!(true));
     }
-    if let Some(n) = args.logprobs {
+    if let Some(n) = inputs.logprobs {
         named.insert("logprobs".into(), json!(n));
     }
-    if let Some(n) = args.best_of {
+    if let Some(n) = inputs.best_of {
         named.insert("best_of".into(), json!(n));
     }
-    let map = layer(Layers {
-        profile_body: inputs.profile_body,
-        body_flag: inputs.body_flag,
-        named,
-        params: &args.body.params,
-        stream: inputs.stream,
-        stream_usage: inputs.stream_usage,
-    })?;
+    let map = layer(inputs.layers, named)?;
     if !map.contains_key("prompt") {
         return Err(Failure::usage(
             "nothing to send: give a prompt, pipe text on stdin, or use -f FILE",
@@ -54,30 +48,28 @@ pub fn build(inputs: CompleteInputs, args: &CompleteArgs) -> Result<Value, Failu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::chat::SamplingArgs;
 
     #[test]
     fn fields_and_types() {
-        let args = CompleteArgs {
+        let inputs = CompleteInputs {
+            model: "m".into(),
+            prompt: Some("def f(".into()),
             suffix: Some("}".into()),
             echo: true,
             logprobs: Some(2),
             best_of: Some(3),
-            sampling: SamplingArgs {
+            sampling: Sampling {
                 max_tokens: Some(7),
                 stop: vec!["\n".into()],
                 ..Default::default()
             },
-            ..Default::default()
+            layers: Layers {
+                stream: true,
+                stream_usage: true,
+                ..Default::default()
+            },
         };
-        let inputs = CompleteInputs {
-            model: "m".into(),
-            prompt: Some("def f(".into()),
-            stream: true,
-            stream_usage: true,
-            ..Default::default()
-        };
-        let body = build(inputs, &args).unwrap();
+        let body = build(inputs).unwrap();
         assert_eq!(
             body,
             json!({
@@ -94,12 +86,6 @@ mod tests {
             model: "m".into(),
             ..Default::default()
         };
-        assert_eq!(
-            build(inputs, &CompleteArgs::default())
-                .unwrap_err()
-                .kind
-                .exit_code(),
-            2
-        );
+        assert_eq!(build(inputs).unwrap_err().kind.exit_code(), 2);
     }
 }

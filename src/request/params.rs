@@ -1,25 +1,27 @@
 //! Body fields from `-o KEY=VALUE`, `--body` and profile `body`, and the deep
-//! merge that layers them in SPEC's precedence.
+//! merge that layers them in SPEC's precedence. Plain data in, JSON out:
+//! `cmd/` converts the flags.
 
 use serde_json::{Map, Value, json};
 
-use crate::cli::chat::SamplingArgs;
 use crate::error::Failure;
 
-/// The layers of a body, lowest first (SPEC: profile `body`, `--body`,
-/// named flags, `-o`), and the streaming fields yap adds.
-pub struct Layers<'a> {
+/// The layers of a body besides its named fields, lowest first (SPEC:
+/// profile `body`, `--body`, named fields, `-o`), and the streaming
+/// fields yap adds.
+#[derive(Clone, Debug, Default)]
+pub struct Layers {
     pub profile_body: Option<Value>,
     pub body_flag: Option<Value>,
-    /// Named flags, `model` and the prompt or messages.
-    pub named: Map<String, Value>,
-    pub params: &'a [String],
+    /// `-o KEY=VALUE` strings, applied last.
+    pub params: Vec<String>,
     pub stream: bool,
     pub stream_usage: bool,
 }
 
-/// Merge the layers into one body object.
-pub fn layer(layers: Layers<'_>) -> Result<Map<String, Value>, Failure> {
+/// Merge the layers and the named fields (`model`, the prompt or
+/// messages, the flags) into one body object.
+pub fn layer(layers: Layers, named: Map<String, Value>) -> Result<Map<String, Value>, Failure> {
     let mut body = Value::Object(Map::new());
     if let Some(profile) = layers.profile_body {
         deep_merge(&mut body, profile);
@@ -27,7 +29,7 @@ pub fn layer(layers: Layers<'_>) -> Result<Map<String, Value>, Failure> {
     if let Some(flag) = layers.body_flag {
         deep_merge(&mut body, flag);
     }
-    let mut named = layers.named;
+    let mut named = named;
     named.insert("stream".into(), Value::Bool(layers.stream));
     let added_usage = layers.stream && layers.stream_usage;
     if added_usage {
@@ -38,7 +40,7 @@ pub fn layer(layers: Layers<'_>) -> Result<Map<String, Value>, Failure> {
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    for raw in layers.params {
+    for raw in &layers.params {
         let (path, value) = parse_param(raw)?;
         set_path(&mut map, &path, value);
     }
@@ -56,56 +58,76 @@ pub fn layer(layers: Layers<'_>) -> Result<Map<String, Value>, Failure> {
     Ok(map)
 }
 
-/// The sampling flags both endpoints have, with their JSON types.
-pub fn sampling_fields(args: &SamplingArgs) -> Result<Map<String, Value>, Failure> {
+/// The sampling fields both endpoints have, as plain values.
+#[derive(Clone, Debug, Default)]
+pub struct Sampling {
+    pub temperature: Option<f64>,
+    pub top_p: Option<f64>,
+    pub max_tokens: Option<u64>,
+    pub stop: Vec<String>,
+    pub n: Option<u32>,
+    pub presence_penalty: Option<f64>,
+    pub frequency_penalty: Option<f64>,
+    /// `logit_bias` entries, checked by [`parse_logit_bias`].
+    pub logit_bias: Vec<(String, f64)>,
+    pub seed: Option<i64>,
+}
+
+/// The sampling fields with their JSON types.
+pub fn sampling_fields(s: &Sampling) -> Map<String, Value> {
     let mut m = Map::new();
     let mut num = |key: &str, v: Option<f64>| {
         if let Some(v) = v {
             m.insert(key.into(), json!(v));
         }
     };
-    num("temperature", args.temperature);
-    num("top_p", args.top_p);
-    num("presence_penalty", args.presence_penalty);
-    num("frequency_penalty", args.frequency_penalty);
-    if let Some(n) = args.max_tokens {
+    num("temperature", s.temperature);
+    num("top_p", s.top_p);
+    num("presence_penalty", s.presence_penalty);
+    num("frequency_penalty", s.frequency_penalty);
+    if let Some(n) = s.max_tokens {
         m.insert("max_tokens".into(), json!(n));
     }
-    if !args.stop.is_empty() {
-        m.insert("stop".into(), json!(args.stop));
+    if !s.stop.is_empty() {
+        m.insert("stop".into(), json!(s.stop));
     }
-    if let Some(n) = args.n {
+    if let Some(n) = s.n {
         m.insert("n".into(), json!(n));
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = s.seed {
         m.insert("seed".into(), json!(seed));
     }
-    if !args.logit_bias.is_empty() {
+    if !s.logit_bias.is_empty() {
         let mut bias = Map::new();
-        for raw in &args.logit_bias {
-            let (token, value) = raw.split_once('=').ok_or_else(|| {
-                Failure::usage(format!("--logit-bias '{raw}': expected TOKEN=BIAS"))
-            })?;
-            let value: f64 = value.trim().parse().map_err(|_| {
-                Failure::usage(format!(
-                    "--logit-bias '{raw}': BIAS must be a number (-100 to 100)"
-                ))
-            })?;
-            if !(-100.0..=100.0).contains(&value) {
-                return Err(Failure::usage(format!(
-                    "--logit-bias '{raw}': BIAS must be between -100 and 100"
-                )));
-            }
+        for (token, value) in &s.logit_bias {
             let number = if value.fract() == 0.0 {
-                json!(value as i64)
+                json!(*value as i64)
             } else {
                 json!(value)
             };
-            bias.insert(token.trim().to_string(), number);
+            bias.insert(token.clone(), number);
         }
         m.insert("logit_bias".into(), Value::Object(bias));
     }
-    Ok(m)
+    m
+}
+
+/// One `--logit-bias TOKEN=BIAS`, BIAS a number from -100 to 100.
+pub fn parse_logit_bias(raw: &str) -> Result<(String, f64), Failure> {
+    let (token, value) = raw
+        .split_once('=')
+        .ok_or_else(|| Failure::usage(format!("--logit-bias '{raw}': expected TOKEN=BIAS")))?;
+    let value: f64 = value.trim().parse().map_err(|_| {
+        Failure::usage(format!(
+            "--logit-bias '{raw}': BIAS must be a number (-100 to 100)"
+        ))
+    })?;
+    if !(-100.0..=100.0).contains(&value) {
+        return Err(Failure::usage(format!(
+            "--logit-bias '{raw}': BIAS must be between -100 and 100"
+        )));
+    }
+    Ok((token.trim().to_string(), value))
 }
 
 /// Parse `KEY=VALUE`: VALUE is JSON if it parses, else a string.

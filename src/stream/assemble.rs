@@ -349,7 +349,7 @@ mod tests {
 
     fn feed(asm: &mut Assembler, lines: &[&str]) {
         for l in lines {
-            asm.on_chunk(&Chunk::parse(l).unwrap());
+            asm.on_chunk(&crate::stream::read::parse(l).unwrap());
         }
     }
 

@@ -150,20 +150,6 @@ fn args_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D
 }
 
 impl<'a> Chunk<'a> {
-    /// Parse one payload: the fast reader first (see `fast.rs`), and
-    /// serde_json when it declines, which also gives the error message.
-    pub fn parse(data: &'a str) -> Result<Chunk<'a>, serde_json::Error> {
-        match super::fast::parse(data, true) {
-            Some(chunk) => Ok(chunk),
-            None => serde_json::from_str(data),
-        }
-    }
-
-    /// serde_json only (tests compare the two readers).
-    pub fn parse_serde(data: &'a str) -> Result<Chunk<'a>, serde_json::Error> {
-        serde_json::from_str(data)
-    }
-
     /// The usage this chunk reports: top-level, else Groq's `x_groq.usage`.
     pub fn usage(&self) -> Option<Value> {
         let parse = |raw: Option<Raw<'_>>| parse_raw(raw).filter(Value::is_object);
@@ -214,7 +200,7 @@ mod tests {
     #[test]
     fn nulls_are_absent_and_strings_borrow() {
         let data = r#"{"id":"x","choices":[{"index":0,"delta":{"role":null,"content":"Hi","reasoning_content":null,"tool_calls":null},"finish_reason":null}],"usage":null}"#;
-        let c = Chunk::parse(data).unwrap();
+        let c = serde_json::from_str::<Chunk>(data).unwrap();
         let d = c.choices.as_ref().unwrap()[0].delta.as_ref().unwrap();
         assert!(matches!(d.content, Some(Cow::Borrowed("Hi"))));
         assert!(d.role.is_none() && d.tool_calls.is_none());
@@ -224,7 +210,7 @@ mod tests {
     #[test]
     fn non_streamed_message_reads_as_delta() {
         let data = r#"{"choices":[{"index":0,"message":{"role":"assistant","content":"Yes","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"stop"}]}"#;
-        let c = Chunk::parse(data).unwrap();
+        let c = serde_json::from_str::<Chunk>(data).unwrap();
         let d = c.choices.as_ref().unwrap()[0].delta.as_ref().unwrap();
         assert_eq!(d.content.as_deref(), Some("Yes"));
         assert_eq!(d.tool_calls.as_ref().unwrap()[0].index, None);
@@ -232,9 +218,10 @@ mod tests {
 
     #[test]
     fn reasoning_is_taken_once() {
-        let c =
-            Chunk::parse(r#"{"choices":[{"delta":{"reasoning":"r","reasoning_content":"r"}}]}"#)
-                .unwrap();
+        let c = serde_json::from_str::<Chunk>(
+            r#"{"choices":[{"delta":{"reasoning":"r","reasoning_content":"r"}}]}"#,
+        )
+        .unwrap();
         let d = c.choices.as_ref().unwrap()[0].delta.as_ref().unwrap();
         assert_eq!(d.reasoning_text(), Some("r"));
     }

@@ -4,4 +4,5 @@
 pub mod assemble;
 pub mod chunk;
 pub mod fast;
+pub mod read;
 pub mod sse;

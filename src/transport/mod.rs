@@ -3,10 +3,16 @@
 //! classification of what came back. It returns the response head with
 //! the body unread; reading the body is the caller's (and once a byte of
 //! it is printed, nothing is retried).
+//!
+//! One `Transport` serves a whole process: independent requests share its
+//! pooled connections, while a retry opens a fresh connection (a server
+//! often closes after an error, and a stale pooled one would fail). Its
+//! [`Gate`] holds back every request after a 429 that asked for a wait.
 
 pub mod classify;
 pub mod retry;
 
+use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -15,67 +21,96 @@ use serde_json::Value;
 use crate::config::{ApiKey, Settings};
 use crate::error::{Failure, Kind, fold_whitespace};
 use crate::request::Prepared;
+use crate::source::{Activity, Failed, Head};
+use retry::Gate;
 
 /// Error bodies are read up to this size.
 const MAX_ERROR_BODY: usize = 1 << 20;
 
 pub struct Transport {
-    client: reqwest::Client,
+    pooled: reqwest::Client,
+    /// For retries: built on the first one, never pools.
+    fresh: OnceLock<reqwest::Client>,
+    client: ClientConfig,
     retries: u32,
     idle_timeout: Duration,
-    deadline: Option<Instant>,
     verbose: bool,
+    gate: Gate,
+}
+
+/// What a client is built from.
+struct ClientConfig {
+    connect_timeout: Duration,
+    /// Plain http with no https proxy: no root certificates needed.
+    plain: bool,
+    insecure: bool,
+    proxy: Option<String>,
+    no_proxy: Option<String>,
+}
+
+impl ClientConfig {
+    fn build(&self, pooled: bool) -> Result<reqwest::Client, Failure> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("yap/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(self.connect_timeout)
+            .redirect(same_origin_redirects())
+            .no_proxy();
+        if !pooled {
+            builder = builder.pool_max_idle_per_host(0);
+        }
+        // Loading the system's root certificates costs a few ms on every
+        // run: skip it when nothing will use them.
+        if self.plain {
+            builder = builder.tls_certs_only([]);
+        }
+        if self.insecure {
+            builder = builder.tls_danger_accept_invalid_certs(true);
+        }
+        if let Some(proxy) = &self.proxy {
+            let mut p = reqwest::Proxy::all(proxy)
+                .map_err(|e| Failure::usage(format!("proxy '{proxy}' is not valid: {e}")))?;
+            if let Some(np) = &self.no_proxy {
+                p = p.no_proxy(reqwest::NoProxy::from_string(np));
+            }
+            builder = builder.proxy(p);
+        }
+        builder
+            .build()
+            .map_err(|e| Failure::new(Kind::Other, format!("cannot set up the HTTP client: {e}")))
+    }
 }
 
 /// A response whose status is a success; the body is still to be read.
 pub struct Response {
     pub inner: reqwest::Response,
+    pub head: Head,
     pub started: Instant,
 }
 
 impl Transport {
-    pub fn new(settings: &Settings, deadline: Option<Instant>) -> Result<Transport, Failure> {
+    pub fn new(settings: &Settings) -> Result<Transport, Failure> {
         // One process-wide TLS provider (ring: small, quick to build).
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("yap/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(settings.connect_timeout)
-            .redirect(same_origin_redirects())
-            // A retry or a redirect opens a fresh connection: servers often
-            // close after an error, and a stale pooled one would fail.
-            .pool_max_idle_per_host(0)
-            .no_proxy();
-        // Plain http with no https proxy never needs a root certificate:
-        // skip loading the system's (a few ms on every run).
         let plain = settings.base_url.value.starts_with("http:")
             && settings
                 .proxy
                 .as_ref()
                 .is_none_or(|p| p.value.starts_with("http:"));
-        if plain {
-            builder = builder.tls_certs_only([]);
-        }
-        if settings.insecure {
-            builder = builder.tls_danger_accept_invalid_certs(true);
-        }
-        if let Some(proxy) = &settings.proxy {
-            let mut p = reqwest::Proxy::all(&proxy.value).map_err(|e| {
-                Failure::usage(format!("proxy '{}' is not valid: {e}", proxy.value))
-            })?;
-            if let Some(np) = &settings.no_proxy {
-                p = p.no_proxy(reqwest::NoProxy::from_string(np));
-            }
-            builder = builder.proxy(p);
-        }
-        let client = builder.build().map_err(|e| {
-            Failure::new(Kind::Other, format!("cannot set up the HTTP client: {e}"))
-        })?;
+        let client = ClientConfig {
+            connect_timeout: settings.connect_timeout,
+            plain,
+            insecure: settings.insecure,
+            proxy: settings.proxy.as_ref().map(|p| p.value.clone()),
+            no_proxy: settings.no_proxy.clone(),
+        };
         Ok(Transport {
+            pooled: client.build(true)?,
+            fresh: OnceLock::new(),
             client,
             retries: settings.retries,
             idle_timeout: settings.idle_timeout,
-            deadline,
             verbose: settings.verbose,
+            gate: Gate::default(),
         })
     }
 
@@ -83,13 +118,26 @@ impl Transport {
         self.idle_timeout
     }
 
-    /// Send with retries. `note` receives `-v` lines (never the key).
+    fn client(&self, attempt: u32) -> Result<&reqwest::Client, Failure> {
+        if attempt == 0 {
+            return Ok(&self.pooled);
+        }
+        if let Some(c) = self.fresh.get() {
+            return Ok(c);
+        }
+        let built = self.client.build(false)?;
+        Ok(self.fresh.get_or_init(|| built))
+    }
+
+    /// Send with retries. `activity` receives `-v` lines and retry notices
+    /// (never the key); `deadline` bounds the waits between attempts.
     pub async fn send(
         &self,
         req: &Prepared,
         key: Option<&ApiKey>,
-        note: &mut dyn FnMut(&str),
-    ) -> Result<Response, Failure> {
+        deadline: Option<Instant>,
+        activity: &dyn Activity,
+    ) -> Result<Response, Failed> {
         let headers = request_headers(req, key)?;
         let body = req
             .body
@@ -99,18 +147,23 @@ impl Transport {
             .map_err(|_| Failure::new(Kind::Other, format!("bad method {}", req.method)))?;
         let mut attempt = 0u32;
         loop {
+            if let Some(until) = self.gate.until()
+                && until > Instant::now()
+            {
+                tokio::time::sleep_until(until.into()).await;
+            }
             if self.verbose {
-                note(&format!("> {} {}", req.method, req.url));
+                activity.note(&format!("> {} {}", req.method, req.url));
                 if let Some((name, prefix)) = req.auth.header() {
-                    note(&format!("> {name}: {prefix}[redacted]"));
+                    activity.note(&format!("> {name}: {prefix}[redacted]"));
                 }
                 for (n, v) in &req.headers {
-                    note(&format!("> {n}: {v}"));
+                    activity.note(&format!("> {n}: {}", shown_value(n, v)));
                 }
             }
             let started = Instant::now();
             let mut rb = self
-                .client
+                .client(attempt)?
                 .request(method.clone(), &req.url)
                 .headers(headers.clone());
             if let Some(b) = &body {
@@ -126,26 +179,30 @@ impl Transport {
                             req.url,
                             self.idle_timeout.as_secs_f64()
                         ),
-                    ));
+                    )
+                    .into());
                 }
             };
-            let (failure, wait) = match sent {
+            let (failed, wait, status) = match sent {
                 Ok(resp) => {
                     let status = resp.status();
                     if self.verbose {
-                        note(&format!(
+                        activity.note(&format!(
                             "< {} {} ({} ms to headers)",
                             status.as_u16(),
                             status.canonical_reason().unwrap_or(""),
                             started.elapsed().as_millis()
                         ));
                         for (n, v) in resp.headers() {
-                            note(&format!("< {n}: {}", v.to_str().unwrap_or("(binary)")));
+                            let v = v.to_str().unwrap_or("(binary)");
+                            activity.note(&format!("< {n}: {}", shown_value(n.as_str(), v)));
                         }
                     }
+                    let head = head_of(&resp);
                     if status.is_success() {
                         return Ok(Response {
                             inner: resp,
+                            head,
                             started,
                         });
                     }
@@ -156,7 +213,7 @@ impl Transport {
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or("(none)")
                             .to_string();
-                        return Err(Failure::new(
+                        let failure = Failure::new(
                             Kind::Rejected,
                             format!(
                                 "{status}: {} redirects to another origin, {location}; not followed \
@@ -164,51 +221,60 @@ impl Transport {
                                 req.url
                             ),
                         )
-                        .with_status(status.as_u16()));
+                        .with_status(status.as_u16());
+                        return Err(Failed {
+                            head: Some(head),
+                            body: None,
+                            failure,
+                        });
                     }
                     let code = status.as_u16();
                     let wait = retry::server_wait(resp.headers(), SystemTime::now());
-                    let failure = self.http_failure(req, resp).await;
-                    if !retry::retryable_status(code) {
-                        return Err(failure);
+                    let failed = self.http_failure(req, head, resp).await;
+                    if !retry::retryable_status(code) || retry::is_quota(&failed.failure) {
+                        return Err(failed);
                     }
-                    (failure, wait)
+                    (failed, wait, Some(code))
                 }
                 Err(e) => {
                     let (failure, retryable) = network_failure(&req.url, &e);
                     if !retryable {
-                        return Err(failure);
+                        return Err(failure.into());
                     }
-                    (failure, None)
+                    (failure.into(), None, None)
                 }
             };
             if attempt >= self.retries {
-                return Err(failure);
+                return Err(failed);
             }
             let pause = match wait {
                 Some(w) if w > retry::MAX_SERVER_WAIT => {
-                    let mut f = failure;
-                    f.message = format!(
+                    let mut failed = failed;
+                    failed.failure.message = format!(
                         "{} (the server asks to wait {} s before retrying; not waiting that long)",
-                        f.message,
+                        failed.failure.message,
                         w.as_secs()
                     );
-                    return Err(f);
+                    return Err(failed);
                 }
                 Some(w) => w,
                 None => retry::backoff(attempt),
             };
-            if let Some(deadline) = self.deadline
+            if let Some(deadline) = deadline
                 && Instant::now() + pause >= deadline
             {
-                return Err(failure);
+                return Err(failed);
             }
-            note(&format!(
+            if status == Some(429) {
+                // Every request of this process waits, not just this one.
+                self.gate.hold(pause);
+            }
+            activity.note(&format!(
                 "retrying in {:.1} s ({}/{}): {}",
                 pause.as_secs_f64(),
                 attempt + 1,
                 self.retries,
-                failure.message
+                failed.failure.message
             ));
             tokio::time::sleep(pause).await;
             attempt += 1;
@@ -217,14 +283,14 @@ impl Transport {
 
     /// Read an error response's body (bounded, with the idle timeout) and
     /// turn it into a failure with the provider's message.
-    async fn http_failure(&self, req: &Prepared, mut resp: reqwest::Response) -> Failure {
+    async fn http_failure(
+        &self,
+        req: &Prepared,
+        head: Head,
+        mut resp: reqwest::Response,
+    ) -> Failed {
         let status = resp.status();
-        let content_type = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let content_type = head.content_type();
         let mut body = Vec::new();
         while body.len() < MAX_ERROR_BODY {
             match tokio::time::timeout(self.idle_timeout, resp.chunk()).await {
@@ -261,8 +327,46 @@ impl Transport {
             failure.kind = Kind::ContentFilter;
         }
         failure.extra = extra;
-        failure
+        Failed {
+            head: Some(head),
+            body: Some(body),
+            failure,
+        }
     }
+}
+
+/// The head worth keeping: the status and the headers that matter.
+fn head_of(resp: &reqwest::Response) -> Head {
+    Head {
+        status: resp.status().as_u16(),
+        headers: resp
+            .headers()
+            .iter()
+            .filter(|(n, _)| Head::keeps(n.as_str()) && !is_secret_header(n.as_str()))
+            .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect(),
+    }
+}
+
+/// A header value as `-v` shows it: `[redacted]` for a secret's.
+fn shown_value<'a>(name: &str, value: &'a str) -> &'a str {
+    if is_secret_header(name) {
+        "[redacted]"
+    } else {
+        value
+    }
+}
+
+/// Is this header named like a secret (`authorization`, `cookie`, or a name
+/// holding `key`, `token` or `secret`)?
+pub fn is_secret_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "authorization"
+        || n == "proxy-authorization"
+        || n.contains("cookie")
+        || n.contains("key")
+        || n.contains("token")
+        || n.contains("secret")
 }
 
 fn request_headers(req: &Prepared, key: Option<&ApiKey>) -> Result<HeaderMap, Failure> {

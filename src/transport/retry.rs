@@ -4,9 +4,12 @@
 //! as an HTTP date). A server wait over [`MAX_SERVER_WAIT`] is not slept:
 //! yap gives up at once and says how long the server asked for.
 
-use std::time::{Duration, SystemTime};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::HeaderMap;
+
+use crate::error::Failure;
 
 pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(60);
 const BASE: Duration = Duration::from_millis(500);
@@ -14,6 +17,38 @@ const MAX_BACKOFF: Duration = Duration::from_secs(8);
 
 pub fn retryable_status(status: u16) -> bool {
     matches!(status, 408 | 409 | 429 | 500..=599)
+}
+
+/// A 429 that says the account is out of quota: it waits for billing, not
+/// for time, so it is never retried.
+pub fn is_quota(failure: &Failure) -> bool {
+    failure.status == Some(429)
+        && failure.extra.as_ref().is_some_and(|extra| {
+            ["code", "type"]
+                .iter()
+                .any(|k| extra.get(k).and_then(|v| v.as_str()) == Some("insufficient_quota"))
+        })
+}
+
+/// The one back-off shared by every request of a process: after a 429 that
+/// asked for a wait, no request starts before it is over.
+#[derive(Debug, Default)]
+pub struct Gate(Mutex<Option<Instant>>);
+
+impl Gate {
+    /// Hold every request back for `pause` from now (a later hold wins).
+    pub fn hold(&self, pause: Duration) {
+        let until = Instant::now() + pause;
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none_or(|u| u < until) {
+            *slot = Some(until);
+        }
+    }
+
+    /// When requests may start again, if they are held back.
+    pub fn until(&self) -> Option<Instant> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// The wait the server asks for, if it says.
@@ -88,6 +123,26 @@ mod tests {
         assert_eq!(server_wait(&h, now), Some(Duration::from_secs(30)));
         h.insert("retry-after", HeaderValue::from_static("soon"));
         assert_eq!(server_wait(&h, now), None);
+    }
+
+    #[test]
+    fn a_quota_429_is_not_retried() {
+        let mut f = Failure::new(crate::error::Kind::RateLimited, "x").with_status(429);
+        assert!(!is_quota(&f));
+        f.extra = Some(serde_json::json!({"type": "insufficient_quota"}));
+        assert!(is_quota(&f));
+        f.status = Some(400);
+        assert!(!is_quota(&f));
+    }
+
+    #[test]
+    fn the_gate_keeps_the_latest_hold() {
+        let gate = Gate::default();
+        assert!(gate.until().is_none());
+        gate.hold(Duration::from_secs(5));
+        gate.hold(Duration::from_secs(1));
+        let until = gate.until().unwrap();
+        assert!(until > Instant::now() + Duration::from_secs(3));
     }
 
     #[test]
