@@ -366,3 +366,44 @@ fn ctrl_c_at_the_interactive_prompt_exits_130() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+#[test]
+fn interactive_chat_goes_on_after_an_http_error_and_ends_0_on_ctrl_d() {
+    let dir = Scratch::new();
+    let server = Server::start(vec![
+        Reply::json(400, r#"{"error":{"message":"this model is asleep"}}"#),
+        Reply::sse(stream_of(&["second answer"])),
+    ]);
+    let yap_bin = assert_cmd::cargo::cargo_bin("yap");
+    let command = format!(
+        "{} chat --base-url {} -m m --retries 0",
+        yap_bin.display(),
+        server.base()
+    );
+    let out = in_terminal(&dir, &command, "first\nsecond\n");
+    let screen = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{screen}");
+    assert!(screen.contains("this model is asleep"), "{screen}");
+    assert!(screen.contains("second answer"), "{screen}");
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    // The failed turn is not part of the conversation.
+    assert_eq!(
+        reqs[1].json()["messages"],
+        json!([{"role": "user", "content": "second"}])
+    );
+}
+
+#[test]
+fn interactive_chat_goes_on_after_a_refused_connection() {
+    let dir = Scratch::new();
+    let yap_bin = assert_cmd::cargo::cargo_bin("yap");
+    let command = format!(
+        "{} chat --base-url http://127.0.0.1:{CLOSED_PORT}/v1 -m m --retries 0",
+        yap_bin.display()
+    );
+    let out = in_terminal(&dir, &command, "one\ntwo\n");
+    let screen = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{screen}");
+    assert_eq!(screen.matches("cannot connect to").count(), 2, "{screen}");
+}
