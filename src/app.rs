@@ -16,7 +16,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Models(args) if args.json => (Mode::Json, None),
         _ => (Mode::Text, None),
     };
-    let env = Env::capture();
+    let (env, dotenv_warnings) = Env::capture(cli.conn.no_dotenv);
+    let env = env.map_err(anyhow::Error::from);
     let no_color = env
         .as_ref()
         .is_ok_and(|e| e.non_empty("NO_COLOR").is_some());
@@ -29,6 +30,9 @@ pub fn run(cli: Cli) -> ExitCode {
         color: term::stderr_color(color, no_color, term_name.as_deref()),
         quiet: cli.conn.quiet,
     };
+    for warning in &dotenv_warnings {
+        diag.warn(warning);
+    }
     let result = match env {
         Ok(env) => dispatch(&cli, &env, diag, mode).map_err(|e| (e, Some(env))),
         Err(e) => Err((e, None)),

@@ -9,6 +9,7 @@
 //! error, never a fall back to another variable.
 
 pub mod auth;
+pub mod dotenv;
 pub mod env;
 pub mod file;
 pub mod secret;
