@@ -63,7 +63,7 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Config(args) => crate::cmd::config::run(&cli.conn, args, env),
+        Command::Config(args) => crate::cmd::config::run(&cli.conn, args, env, diag),
         Command::Generate { dir } => crate::cli::generate::write_all(dir),
         Command::Chat(args) => block_on(async {
             let mut ctrl_c = crate::cmd::exchange::interrupt();

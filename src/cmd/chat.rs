@@ -78,7 +78,7 @@ pub async fn run(
         return interactive_chat(&settings, inputs, args, diag, ctrl_c).await;
     }
     let prepared = Prepared::post(&settings, "chat/completions", body::build(inputs, args)?);
-    if common::preview(conn, &settings, &prepared)? {
+    if common::preview(conn, &settings, &prepared, diag)? {
         return Ok(());
     }
     common::send_and_print(
@@ -102,7 +102,7 @@ async fn interactive_chat(
     diag: Diag,
     ctrl_c: &mut Interrupt,
 ) -> anyhow::Result<()> {
-    let key = settings.require_key()?;
+    let key = settings.key_for_request()?;
     diag.text(&format!(
         "yap: chatting with {}; an empty line does nothing, Ctrl-D or /exit ends\n",
         inputs.model

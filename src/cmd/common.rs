@@ -69,9 +69,19 @@ pub fn prompt_text(
 }
 
 /// `--dry-run`/`--curl` print the request and return true; else false.
-pub fn preview(conn: &ConnArgs, settings: &Settings, req: &Prepared) -> io::Result<bool> {
+/// With no key anywhere, one warning says where yap looked (the preview
+/// still prints; the real run would fail).
+pub fn preview(
+    conn: &ConnArgs,
+    settings: &Settings,
+    req: &Prepared,
+    diag: Diag,
+) -> io::Result<bool> {
     if !(conn.dry_run || conn.curl) {
         return Ok(false);
+    }
+    if let Some(missing) = settings.missing_key() {
+        diag.warn(&format!("the real request would fail: {missing}"));
     }
     let text = if conn.dry_run {
         preview::dry_run(req)
@@ -99,7 +109,7 @@ pub async fn send_and_print(
     shape: Shape,
     ctrl_c: &mut Interrupt,
 ) -> anyhow::Result<()> {
-    let key = settings.require_key()?;
+    let key = settings.key_for_request()?;
     let opts = exchange::Options::new(settings, key, diag, mode == Mode::Json, shape);
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let (exchange, extra_warnings) = match mode {

@@ -45,7 +45,7 @@ pub async fn run(
         stream_usage: settings.stream_usage,
     };
     let prepared = Prepared::post(&settings, "completions", body::build(inputs, args)?);
-    if common::preview(conn, &settings, &prepared)? {
+    if common::preview(conn, &settings, &prepared, diag)? {
         return Ok(());
     }
     common::send_and_print(

@@ -28,10 +28,16 @@ pub async fn run(
         }
         None => Prepared::get(&settings, "models"),
     };
-    if common::preview(conn, &settings, &prepared)? {
+    if common::preview(conn, &settings, &prepared, diag)? {
         return Ok(());
     }
-    let opts = exchange::Options::new(&settings, settings.require_key()?, diag, false, Shape::Chat);
+    let opts = exchange::Options::new(
+        &settings,
+        settings.key_for_request()?,
+        diag,
+        false,
+        Shape::Chat,
+    );
     let body = exchange::fetch(&opts, &prepared, ctrl_c).await?;
     let mut out = io::stdout().lock();
     if let Some(ModelsAction::Show { .. }) = &args.action {
