@@ -89,7 +89,7 @@ _yap() {
 
     case "${cmd}" in
         yap)
-            opts="-P -H -x -v -q -h -V --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --insecure --dry-run --curl --verbose --quiet --help --version chat complete models config __generate help"
+            opts="-P -H -x -v -q -h -V --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --no-dotenv --insecure --dry-run --curl --verbose --quiet --help --version chat complete models config __generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -163,7 +163,7 @@ _yap() {
             return 0
             ;;
         yap__subcmd____generate)
-            opts="-P -H -x -v -q -h -V --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --insecure --dry-run --curl --verbose --quiet --help --version"
+            opts="-P -H -x -v -q -h -V --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --no-dotenv --insecure --dry-run --curl --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -237,7 +237,7 @@ _yap() {
             return 0
             ;;
         yap__subcmd__chat)
-            opts="-f -m -s -i -t -n -o -u -P -H -x -v -q -h -V --file --no-stdin --model --system --system-file --messages --image --max-completion-tokens --user --json-object --temperature --top-p --max-tokens --stop --choices --presence-penalty --frequency-penalty --logit-bias --seed --param --body --no-stream --json --raw --usage --reasoning --color --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --insecure --dry-run --curl --verbose --quiet --help --version"
+            opts="-f -m -s -i -t -n -o -u -P -H -x -v -q -h -V --file --no-stdin --model --system --system-file --messages --image --max-completion-tokens --user --json-object --temperature --top-p --max-tokens --stop --choices --presence-penalty --frequency-penalty --logit-bias --seed --param --body --no-stream --json --raw --usage --reasoning --color --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --no-dotenv --insecure --dry-run --curl --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,7 +419,7 @@ _yap() {
             return 0
             ;;
         yap__subcmd__complete)
-            opts="-f -m -t -n -o -u -P -H -x -v -q -h -V --file --no-stdin --model --suffix --echo --logprobs --best-of --temperature --top-p --max-tokens --stop --choices --presence-penalty --frequency-penalty --logit-bias --seed --param --body --no-stream --json --raw --usage --reasoning --color --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --insecure --dry-run --curl --verbose --quiet --help --version"
+            opts="-f -m -t -n -o -u -P -H -x -v -q -h -V --file --no-stdin --model --suffix --echo --logprobs --best-of --temperature --top-p --max-tokens --stop --choices --presence-penalty --frequency-penalty --logit-bias --seed --param --body --no-stream --json --raw --usage --reasoning --color --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --no-dotenv --insecure --dry-run --curl --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,7 +581,7 @@ _yap() {
             return 0
             ;;
         yap__subcmd__config)
-            opts="-P -H -x -v -q -h -V --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --insecure --dry-run --curl --verbose --quiet --help --version path help"
+            opts="-P -H -x -v -q -h -V --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --no-dotenv --insecure --dry-run --curl --verbose --quiet --help --version path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,7 +697,7 @@ _yap() {
             return 0
             ;;
         yap__subcmd__config__subcmd__path)
-            opts="-P -H -x -v -q -h -V --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --insecure --dry-run --curl --verbose --quiet --help --version"
+            opts="-P -H -x -v -q -h -V --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --no-dotenv --insecure --dry-run --curl --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -897,7 +897,7 @@ _yap() {
             return 0
             ;;
         yap__subcmd__models)
-            opts="-l -P -H -x -v -q -h -V --long --json --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --insecure --dry-run --curl --verbose --quiet --help --version show help"
+            opts="-l -P -H -x -v -q -h -V --long --json --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --no-dotenv --insecure --dry-run --curl --verbose --quiet --help --version show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1013,7 +1013,7 @@ _yap() {
             return 0
             ;;
         yap__subcmd__models__subcmd__show)
-            opts="-P -H -x -v -q -h -V --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --insecure --dry-run --curl --verbose --quiet --help --version"
+            opts="-P -H -x -v -q -h -V --profile --config --base-url --api-key-env --auth --header --proxy --timeout --connect-timeout --idle-timeout --retries --max-size --no-dotenv --insecure --dry-run --curl --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

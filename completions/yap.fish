@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_yap_global_optspecs
-    string join \n P/profile= config= base-url= api-key-env= auth= H/header= x/proxy= timeout= connect-timeout= idle-timeout= retries= max-size= insecure dry-run curl v/verbose q/quiet h/help V/version
+    string join \n P/profile= config= base-url= api-key-env= auth= H/header= x/proxy= timeout= connect-timeout= idle-timeout= retries= max-size= no-dotenv insecure dry-run curl v/verbose q/quiet h/help V/version
 end
 
 function __fish_yap_needs_command
@@ -36,6 +36,7 @@ complete -c yap -n "__fish_yap_needs_command" -l connect-timeout -d 'Give up a c
 complete -c yap -n "__fish_yap_needs_command" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_needs_command" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
 complete -c yap -n "__fish_yap_needs_command" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
+complete -c yap -n "__fish_yap_needs_command" -l no-dotenv -d 'Do not read ./.env [env: YAP_NO_DOTENV=1]'
 complete -c yap -n "__fish_yap_needs_command" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_needs_command" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_needs_command" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
@@ -90,6 +91,7 @@ complete -c yap -n "__fish_yap_using_subcommand chat" -l json -d 'Print one JSON
 complete -c yap -n "__fish_yap_using_subcommand chat" -l raw -d 'Print what the server sent: each SSE data payload as one line, or the body as is'
 complete -c yap -n "__fish_yap_using_subcommand chat" -s u -l usage -d 'Print token usage on stderr'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l reasoning -d 'Print the model\'s reasoning text on stderr as it arrives'
+complete -c yap -n "__fish_yap_using_subcommand chat" -l no-dotenv -d 'Do not read ./.env [env: YAP_NO_DOTENV=1]'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand chat" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
@@ -135,6 +137,7 @@ complete -c yap -n "__fish_yap_using_subcommand complete" -l json -d 'Print one 
 complete -c yap -n "__fish_yap_using_subcommand complete" -l raw -d 'Print what the server sent: each SSE data payload as one line, or the body as is'
 complete -c yap -n "__fish_yap_using_subcommand complete" -s u -l usage -d 'Print token usage on stderr'
 complete -c yap -n "__fish_yap_using_subcommand complete" -l reasoning -d 'Print the model\'s reasoning text on stderr as it arrives'
+complete -c yap -n "__fish_yap_using_subcommand complete" -l no-dotenv -d 'Do not read ./.env [env: YAP_NO_DOTENV=1]'
 complete -c yap -n "__fish_yap_using_subcommand complete" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand complete" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand complete" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
@@ -156,6 +159,7 @@ complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subc
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -s l -l long -d 'A table: id, owner, creation date (tab-separated when piped)'
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l json -d 'The response as the server sent it'
+complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l no-dotenv -d 'Do not read ./.env [env: YAP_NO_DOTENV=1]'
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand models; and not __fish_seen_subcommand_from show help" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
@@ -177,6 +181,7 @@ complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcomma
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
+complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l no-dotenv -d 'Do not read ./.env [env: YAP_NO_DOTENV=1]'
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand models; and __fish_seen_subcommand_from show" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
@@ -198,6 +203,7 @@ complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subc
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
+complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l no-dotenv -d 'Do not read ./.env [env: YAP_NO_DOTENV=1]'
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand config; and not __fish_seen_subcommand_from path help" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
@@ -219,6 +225,7 @@ complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcomma
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
+complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l no-dotenv -d 'Do not read ./.env [env: YAP_NO_DOTENV=1]'
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand config; and __fish_seen_subcommand_from path" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'
@@ -240,6 +247,7 @@ complete -c yap -n "__fish_yap_using_subcommand __generate" -l connect-timeout -
 complete -c yap -n "__fish_yap_using_subcommand __generate" -l idle-timeout -d 'Give up when a response sends no bytes at all for this many seconds (keep-alive comments count as bytes) [default: 300]' -r
 complete -c yap -n "__fish_yap_using_subcommand __generate" -l retries -d 'Retries on connection failures, 408, 409, 429 and 5xx [default: 2]' -r
 complete -c yap -n "__fish_yap_using_subcommand __generate" -l max-size -d 'The largest SSE line or event, or non-streamed body, yap accepts (bytes; K, M, G suffixes) [default: 64M]' -r
+complete -c yap -n "__fish_yap_using_subcommand __generate" -l no-dotenv -d 'Do not read ./.env [env: YAP_NO_DOTENV=1]'
 complete -c yap -n "__fish_yap_using_subcommand __generate" -l insecure -d 'Do not check the server\'s TLS certificate (warns on stderr)'
 complete -c yap -n "__fish_yap_using_subcommand __generate" -l dry-run -d 'Print the request (method, URL, headers with the key redacted, body); send nothing'
 complete -c yap -n "__fish_yap_using_subcommand __generate" -l curl -d 'Print an equivalent curl command (the key as $VARIABLE); send nothing'

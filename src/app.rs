@@ -37,7 +37,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Models(args) if args.json => (Mode::Json, None),
         _ => (Mode::Text, None),
     };
-    let env = Env::capture();
+    let (env, dotenv_warnings) = Env::capture(cli.conn.no_dotenv);
+    let env = env.map_err(anyhow::Error::from);
     let no_color = env
         .as_ref()
         .is_ok_and(|e| e.non_empty("NO_COLOR").is_some());
@@ -50,6 +51,9 @@ pub fn run(cli: Cli) -> ExitCode {
         color: term::stderr_color(color, no_color, term_name.as_deref()),
         quiet: cli.conn.quiet,
     };
+    for warning in &dotenv_warnings {
+        diag.warn(warning);
+    }
     let result = match env {
         Ok(env) => dispatch(&cli, &env, diag, mode).map_err(|e| (e, Some(env))),
         Err(e) => Err((e, None)),
@@ -80,7 +84,7 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Config(args) => crate::cmd::config::run(&cli.conn, args, env),
+        Command::Config(args) => crate::cmd::config::run(&cli.conn, args, env, diag),
         Command::Generate { dir } => crate::cli::generate::write_all(dir),
         Command::Chat(args) => block_on(async {
             let cancel = Cancel::on_ctrl_c();

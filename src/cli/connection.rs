@@ -61,6 +61,10 @@ pub struct ConnArgs {
     #[arg(long, global = true, value_name = "SIZE")]
     pub max_size: Option<String>,
 
+    /// Do not read ./.env [env: YAP_NO_DOTENV=1]
+    #[arg(long, global = true)]
+    pub no_dotenv: bool,
+
     /// Do not check the server's TLS certificate (warns on stderr)
     #[arg(long, global = true)]
     pub insecure: bool,

@@ -79,7 +79,7 @@ pub async fn run(
         return interactive_chat(&settings, inputs, args, diag, cancel).await;
     }
     let prepared = Prepared::post(&settings, "chat/completions", body::build(inputs)?);
-    if common::preview(conn, &settings, &prepared)? {
+    if common::preview(conn, &settings, &prepared, diag)? {
         return Ok(());
     }
     common::send_and_print(

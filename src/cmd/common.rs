@@ -66,7 +66,7 @@ pub fn options(settings: &Settings, shape: Shape, keep_all: bool) -> exchange::O
 /// The live source of this process, with the key; its warnings (an
 /// unchecked certificate, a key over plain http) said once.
 pub fn live(settings: &Settings, diag: Diag) -> Result<Live, Failure> {
-    let key = settings.require_key()?.cloned();
+    let key = settings.key_for_request()?.cloned();
     for warning in live::warnings(settings, key.is_some()) {
         diag.warn(&warning);
     }
@@ -134,9 +134,19 @@ pub fn prompt_text(
 }
 
 /// `--dry-run`/`--curl` print the request and return true; else false.
-pub fn preview(conn: &ConnArgs, settings: &Settings, req: &Prepared) -> io::Result<bool> {
+/// With no key anywhere, one warning says where yap looked (the preview
+/// still prints; the real run would fail).
+pub fn preview(
+    conn: &ConnArgs,
+    settings: &Settings,
+    req: &Prepared,
+    diag: Diag,
+) -> io::Result<bool> {
     if !(conn.dry_run || conn.curl) {
         return Ok(false);
+    }
+    if let Some(missing) = settings.missing_key() {
+        diag.warn(&format!("the real request would fail: {missing}"));
     }
     let text = if conn.dry_run {
         preview::dry_run(req)

@@ -47,7 +47,7 @@ pub async fn run(
         layers: common::layers(&settings, body_flag, &args.body),
     };
     let prepared = Prepared::post(&settings, "completions", body::build(inputs)?);
-    if common::preview(conn, &settings, &prepared)? {
+    if common::preview(conn, &settings, &prepared, diag)? {
         return Ok(());
     }
     common::send_and_print(

@@ -1,20 +1,26 @@
 //! `yap config`: the resolved settings and where each came from, the key
-//! redacted; `yap config path`: the config file's path.
+//! redacted, every place the key is looked for; `yap config path`: the
+//! config file's path. It runs no `api_key_cmd` and sends nothing, so a
+//! `.env` that a request would refuse is a warning here, not an error.
 
 use std::io::{self, Write};
 
 use crate::cli::{ConfigAction, ConfigArgs, ConnArgs};
-use crate::config::{Env, Settings, Source, VarSource};
+use crate::config::{Env, KeySource, Settings, Source, VarSource};
+use crate::output::term::Diag;
 
-pub fn run(conn: &ConnArgs, args: &ConfigArgs, env: &Env) -> anyhow::Result<()> {
+pub fn run(conn: &ConnArgs, args: &ConfigArgs, env: &Env, diag: Diag) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     if let Some(ConfigAction::Path) = args.action {
         // The path, whether or not the file exists or parses.
         writeln!(out, "{}", crate::config::config_path(conn, env)?.display())?;
         return Ok(());
     }
-    let settings = Settings::resolve(conn, None, env)?;
+    let settings = Settings::inspect(conn, None, env)?;
     out.write_all(render(&settings).as_bytes())?;
+    if let Some(refusal) = &settings.dotenv_refusal {
+        diag.warn(&format!("a request would be refused: {refusal}"));
+    }
     Ok(())
 }
 
@@ -44,26 +50,45 @@ pub fn render(s: &Settings) -> String {
         Some(m) => rows.push(("model", m.value.clone(), source_text(&m.source, ""))),
         None => rows.push(("model", "(not set)".into(), String::new())),
     }
-    let key_value = match (&s.key.value, s.key.found_in) {
-        (Some(k), Some(found)) => {
-            format!("set, {} characters, redacted", k.expose().chars().count())
-                + match found {
-                    VarSource::Environment => "",
-                    VarSource::DotEnv => "",
-                }
+    let (key_value, key_source) = match (&s.key.source, &s.key.value) {
+        (
+            Some(KeySource::Var {
+                name,
+                named_by,
+                found_in,
+            }),
+            value,
+        ) => {
+            let value = match value {
+                Some(k) => format!("set, {} characters, redacted", k.expose().chars().count()),
+                None => "(not set)".into(),
+            };
+            let place = match found_in {
+                Some(VarSource::DotEnv) => format!(".env {name}"),
+                Some(VarSource::Environment) => format!("environment {name}"),
+                None => format!("looked in {name}"),
+            };
+            let source = match named_by {
+                Source::Default => place,
+                other => format!("{place}, named by {other}"),
+            };
+            (value, source)
         }
-        _ => "(not set)".into(),
-    };
-    let key_source = match s.key.found_in {
-        Some(VarSource::DotEnv) => format!(".env {}", s.key.var),
-        Some(VarSource::Environment) => format!("environment {}", s.key.var),
-        None => format!("looked in {}", s.key.var),
-    };
-    let key_source = match &s.key.chosen_by {
-        Source::Default => key_source,
-        other => format!("{key_source}, named by {other}"),
+        (Some(KeySource::Command { profile, .. }), _) => (
+            "from a command, run when a request is sent".into(),
+            format!("profile {profile} api_key_cmd"),
+        ),
+        (None, _) => ("(not set)".into(), String::new()),
     };
     rows.push(("api_key", key_value, key_source));
+    // Every place, in the order yap tries them; the one that decided says so.
+    for (n, step) in s.key.steps.iter().enumerate() {
+        rows.push((
+            "key_lookup",
+            format!("{} {}", n + 1, step.place),
+            step.found.clone(),
+        ));
+    }
     rows.push((
         "auth",
         s.auth.value.to_string(),

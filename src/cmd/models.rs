@@ -29,7 +29,7 @@ pub async fn run(
         }
         None => Prepared::get(&settings, "models"),
     };
-    if common::preview(conn, &settings, &prepared)? {
+    if common::preview(conn, &settings, &prepared, diag)? {
         return Ok(());
     }
     let live = common::live(&settings, diag)?;

@@ -22,6 +22,9 @@ pub struct ConfigFile {
 pub struct Profile {
     pub base_url: Option<String>,
     pub api_key_env: Option<String>,
+    /// A command (`sh -c`) whose stdout, trimmed, is the key; run only when
+    /// a request is about to be sent.
+    pub api_key_cmd: Option<String>,
     pub auth: Option<String>,
     pub model: Option<String>,
     #[serde(default)]

@@ -4,17 +4,22 @@
 //!
 //! Precedence, lowest first: built-in defaults, `OPENAI_BASE_URL` and
 //! `OPENAI_API_KEY`, the profile, `YAP_*` variables, flags. The key is read
-//! from the first of `--api-key-env`, the profile's `api_key_env`,
-//! `YAP_API_KEY`, `OPENAI_API_KEY`; a named variable that is unset is an
-//! error, never a fall back to another variable.
+//! from the first of `--api-key-env`, the profile's `api_key_env`, the
+//! profile's `api_key_cmd`, `YAP_API_KEY`, `OPENAI_API_KEY` (see `key`); a
+//! named variable that is unset is an error, never a fall back to another
+//! variable. A `.env` that chose the host but not the key is refused here,
+//! before anything is sent.
 
 pub mod auth;
+pub mod dotenv;
 pub mod env;
 pub mod file;
+pub mod key;
 pub mod secret;
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -24,6 +29,7 @@ use crate::error::Failure;
 pub use auth::Auth;
 pub use env::{Env, VarSource};
 pub use file::{ConfigFile, Profile};
+pub use key::{KeyLookup, KeySource};
 pub use secret::ApiKey;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
@@ -63,17 +69,6 @@ fn sourced<T>(value: T, source: Source) -> Sourced<T> {
     Sourced { value, source }
 }
 
-/// Where the key is read from, and what was found there.
-#[derive(Clone, Debug)]
-pub struct KeyLookup {
-    /// The variable the key is read from.
-    pub var: String,
-    /// What chose that variable (a flag, a profile, or the default order).
-    pub chosen_by: Source,
-    pub value: Option<ApiKey>,
-    pub found_in: Option<VarSource>,
-}
-
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub config_path: PathBuf,
@@ -82,6 +77,8 @@ pub struct Settings {
     pub base_url: Sourced<String>,
     pub model: Option<Sourced<String>>,
     pub key: KeyLookup,
+    /// The key `api_key_cmd` printed, once it has run.
+    key_from_cmd: OnceLock<ApiKey>,
     pub auth: Sourced<Auth>,
     /// Profile headers, then `-H` ones (a later one of the same name wins).
     pub headers: Vec<(String, String)>,
@@ -100,11 +97,31 @@ pub struct Settings {
     pub no_color: bool,
     pub verbose: bool,
     pub quiet: bool,
+    /// Why a request must not be made: a `.env` chose the host (base URL
+    /// or proxy) and not the key. `resolve` fails with it; `inspect`
+    /// keeps it for `yap config` to show.
+    pub dotenv_refusal: Option<String>,
 }
 
 impl Settings {
     /// Resolve every setting. `model_flag` is `-m` of the command at hand.
+    /// A `.env` that chose the host and not the key is exit 2 here, before
+    /// anything is read or sent.
     pub fn resolve(
+        conn: &ConnArgs,
+        model_flag: Option<&str>,
+        env: &Env,
+    ) -> Result<Settings, Failure> {
+        let settings = Settings::inspect(conn, model_flag, env)?;
+        match &settings.dotenv_refusal {
+            Some(message) => Err(Failure::usage(message.clone())),
+            None => Ok(settings),
+        }
+    }
+
+    /// Resolve every setting, keeping a `.env` refusal in
+    /// `dotenv_refusal` instead of failing (for `yap config`).
+    pub fn inspect(
         conn: &ConnArgs,
         model_flag: Option<&str>,
         env: &Env,
@@ -183,10 +200,9 @@ impl Settings {
             profile.model.clone().map(|m| sourced(m, from_profile()))
         };
 
-        let key = lookup_key(
-            conn,
-            &profile,
-            profile_name.is_some().then(from_profile),
+        let key = key::lookup(
+            conn.api_key_env.as_deref(),
+            profile_name.as_ref().map(|p| (p.value.as_str(), &profile)),
             env,
         );
 
@@ -227,6 +243,13 @@ impl Settings {
             .map(|t| serde_json::to_value(t).unwrap_or(Value::Null));
 
         let (proxy, no_proxy) = resolve_proxy(conn, env, &base_url.value)?;
+        let dotenv_refusal = dotenv_refusal(
+            env,
+            &[&base_url, proxy.as_ref().unwrap_or(&base_url)],
+            &trusted_hosts(conn, env, &profile),
+            &key,
+            &auth.value,
+        );
 
         Ok(Settings {
             config_path,
@@ -235,6 +258,7 @@ impl Settings {
             base_url,
             model,
             key,
+            key_from_cmd: OnceLock::new(),
             auth,
             headers,
             profile_body,
@@ -260,6 +284,7 @@ impl Settings {
             no_color: env.non_empty("NO_COLOR").is_some(),
             verbose: conn.verbose,
             quiet: conn.quiet,
+            dotenv_refusal,
         })
     }
 
@@ -274,24 +299,62 @@ impl Settings {
         }
     }
 
-    /// The key to send (None with `--auth none`), or the exit-2 error that
-    /// names the variable.
-    pub fn require_key(&self) -> Result<Option<&ApiKey>, Failure> {
+    /// The key to send with a request that is about to be sent (None with
+    /// `--auth none`), or the exit-2 error that says where yap looked. This
+    /// runs the profile's `api_key_cmd` (once; later calls reuse its key):
+    /// call it only when a request will really be sent, never for
+    /// `--dry-run`, `--curl` or `yap config`.
+    pub fn key_for_request(&self) -> Result<Option<&ApiKey>, Failure> {
         if self.auth.value == Auth::None {
             return Ok(None);
         }
-        match &self.key.value {
-            Some(key) => Ok(Some(key)),
-            None if self.key.chosen_by == Source::Default => Err(Failure::usage(format!(
-                "no API key: set YAP_API_KEY or OPENAI_API_KEY (environment or .env), \
-                 name another variable with --api-key-env, or set api_key_env in {}",
-                self.profile_hint()
-            ))),
-            None => Err(Failure::usage(format!(
-                "no API key: {} is unset or empty (named by {}); set it in the environment or .env",
-                self.key.var, self.key.chosen_by
-            ))),
+        if let Some(key) = &self.key.value {
+            return Ok(Some(key));
         }
+        if let Some(KeySource::Command { command, profile }) = &self.key.source {
+            if let Some(key) = self.key_from_cmd.get() {
+                return Ok(Some(key));
+            }
+            let key = key::run_key_cmd(command, profile, &self.config_path.display().to_string())?;
+            return Ok(Some(self.key_from_cmd.get_or_init(|| key)));
+        }
+        Err(Failure::usage(self.no_key_message()))
+    }
+
+    /// With neither a key nor an `api_key_cmd` (and auth not `none`): what
+    /// the real request would fail with, for `--dry-run` and `--curl` to
+    /// warn about.
+    pub fn missing_key(&self) -> Option<String> {
+        (self.auth.value != Auth::None && !self.key.available()).then(|| self.no_key_message())
+    }
+
+    fn no_key_message(&self) -> String {
+        let mut message = match &self.key.source {
+            Some(KeySource::Var { name, named_by, .. }) => format!(
+                "no API key: {name} is unset or empty (named by {named_by}); set it in the \
+                 environment or .env"
+            ),
+            _ => format!(
+                "no API key: yap looked in {}; set YAP_API_KEY or OPENAI_API_KEY \
+                 (environment or .env), name another variable with --api-key-env, or set \
+                 api_key_env or api_key_cmd in {}",
+                self.key.places(),
+                self.profile_hint()
+            ),
+        };
+        if is_local_server(&self.base_url.value) {
+            message.push_str(&format!(
+                "; if the server at {} needs no key, pass --auth none",
+                self.base_url.value
+            ));
+        }
+        message
+    }
+
+    /// How `--curl` and messages refer to the key: the variable it is read
+    /// from, or the profile's command.
+    pub fn key_origin(&self) -> Option<&KeySource> {
+        self.key.source.as_ref()
     }
 
     fn profile_hint(&self) -> String {
@@ -307,47 +370,6 @@ impl Settings {
     }
 }
 
-fn lookup_key(
-    conn: &ConnArgs,
-    profile: &Profile,
-    profile_src: Option<Source>,
-    env: &Env,
-) -> KeyLookup {
-    let named = if let Some(var) = &conn.api_key_env {
-        Some((var.clone(), Source::Flag("--api-key-env")))
-    } else {
-        profile
-            .api_key_env
-            .clone()
-            .map(|var| (var, profile_src.unwrap_or(Source::Default)))
-    };
-    if let Some((var, chosen_by)) = named {
-        let found = env.non_empty(&var);
-        return KeyLookup {
-            value: found.map(|(v, _)| ApiKey::new(v.to_string())),
-            found_in: found.map(|(_, s)| s),
-            var,
-            chosen_by,
-        };
-    }
-    for var in ["YAP_API_KEY", "OPENAI_API_KEY"] {
-        if let Some((value, src)) = env.non_empty(var) {
-            return KeyLookup {
-                var: var.to_string(),
-                chosen_by: Source::Default,
-                value: Some(ApiKey::new(value.to_string())),
-                found_in: Some(src),
-            };
-        }
-    }
-    KeyLookup {
-        var: "OPENAI_API_KEY".to_string(),
-        chosen_by: Source::Default,
-        value: None,
-        found_in: None,
-    }
-}
-
 pub fn config_path(conn: &ConnArgs, env: &Env) -> Result<PathBuf, Failure> {
     if let Some(p) = &conn.config {
         return Ok(p.clone());
@@ -355,10 +377,12 @@ pub fn config_path(conn: &ConnArgs, env: &Env) -> Result<PathBuf, Failure> {
     if let Some((p, _)) = env.non_empty("YAP_CONFIG") {
         return Ok(PathBuf::from(p));
     }
-    if let Some((dir, _)) = env.non_empty("XDG_CONFIG_HOME") {
+    // Never from `.env`: a cloned folder must not choose the config file,
+    // which decides the commands yap runs.
+    if let Some(dir) = env.process("XDG_CONFIG_HOME") {
         return Ok(PathBuf::from(dir).join("yap").join("config.toml"));
     }
-    if let Some((home, _)) = env.non_empty("HOME") {
+    if let Some(home) = env.process("HOME") {
         return Ok(PathBuf::from(home)
             .join(".config")
             .join("yap")
@@ -371,6 +395,17 @@ pub fn config_path(conn: &ConnArgs, env: &Env) -> Result<PathBuf, Failure> {
 
 fn check_base_url(url: &str, source: &Source) -> Result<String, Failure> {
     let trimmed = url.trim().trim_end_matches('/');
+    if !trimmed.contains("://") {
+        let (first, second, why) = if is_local_server(&format!("http://{trimmed}")) {
+            ("http", "https", "if the server speaks TLS")
+        } else {
+            ("https", "http", "for a server without TLS")
+        };
+        return Err(Failure::usage(format!(
+            "base URL '{url}' (from {source}) has no scheme: write '{first}://{trimmed}' \
+             (or '{second}://{trimmed}' {why})"
+        )));
+    }
     let parsed = reqwest::Url::parse(trimmed).map_err(|e| {
         Failure::usage(format!(
             "base URL '{url}' (from {source}) is not a URL: {e}"
@@ -431,6 +466,119 @@ fn seconds(flag: &str, value: f64) -> Result<Duration, Failure> {
             "{flag} {value}: expected a positive number of seconds"
         )))
     }
+}
+
+/// The host of a URL, lowercased; a proxy may be given as `host:port`.
+fn host_of(text: &str) -> Option<String> {
+    let parse = |t: &str| {
+        reqwest::Url::parse(t)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()))
+    };
+    if text.contains("://") {
+        parse(text)
+    } else {
+        parse(&format!("http://{text}"))
+    }
+}
+
+/// Loopback: `localhost`, 127.0.0.0/8, ::1.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A server on this machine or the local network (loopback, 0.0.0.0, a
+/// private IPv4 address, `*.local`, `*.localhost`): the kind that often
+/// needs no key.
+pub fn is_local_server(url: &str) -> bool {
+    let Some(host) = host_of(url) else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    is_loopback_host(&host)
+        || host.ends_with(".local")
+        || host.ends_with(".localhost")
+        || match bare.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(ip)) => ip.is_private() || ip.is_unspecified(),
+            Ok(std::net::IpAddr::V6(ip)) => ip.is_unspecified(),
+            Err(_) => false,
+        }
+}
+
+/// Hosts the user named outside `.env`: flags, shell variables, the
+/// profile. A `.env` may point at one of these.
+fn trusted_hosts(conn: &ConnArgs, env: &Env, profile: &Profile) -> Vec<String> {
+    let mut urls: Vec<&str> = Vec::new();
+    urls.extend(conn.base_url.as_deref());
+    urls.extend(conn.proxy.as_deref());
+    urls.extend(profile.base_url.as_deref());
+    for name in [
+        "YAP_BASE_URL",
+        "OPENAI_BASE_URL",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "http_proxy",
+        "HTTP_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ] {
+        urls.extend(env.process(name));
+    }
+    urls.into_iter().filter_map(host_of).collect()
+}
+
+/// SPEC: a `.env` cannot send a key it did not provide to a host it
+/// chose. `chosen` are the base URL and the proxy; the message names the
+/// file, the variable and the host.
+fn dotenv_refusal(
+    env: &Env,
+    chosen: &[&Sourced<String>],
+    trusted: &[String],
+    key: &KeyLookup,
+    auth: &Auth,
+) -> Option<String> {
+    if *auth == Auth::None {
+        return None;
+    }
+    let key_from = match &key.source {
+        Some(KeySource::Var {
+            name,
+            found_in: Some(VarSource::Environment),
+            ..
+        }) => format!("your environment's {name}"),
+        Some(KeySource::Command { profile, .. }) => format!("the api_key_cmd of profile {profile}"),
+        _ => return None,
+    };
+    let file = env
+        .dotenv_path()
+        .map_or(".env".to_string(), |p| p.display().to_string());
+    for setting in chosen {
+        let Source::Var(name, VarSource::DotEnv) = &setting.source else {
+            continue;
+        };
+        let Some(host) = host_of(&setting.value) else {
+            continue;
+        };
+        if is_loopback_host(&host) || trusted.contains(&host) {
+            continue;
+        }
+        let flag = if name.to_ascii_lowercase().contains("proxy") {
+            "-x URL"
+        } else {
+            "--base-url URL"
+        };
+        return Some(format!(
+            "{file} sets {name} to host {host}, but the API key would come from {key_from}, \
+             not from that file: yap does not send a key to a host a .env chose. If you \
+             trust {host}, pass {flag} (or set {name} in your shell or the profile); \
+             otherwise remove the line or pass --no-dotenv"
+        ));
+    }
+    None
 }
 
 /// `-x` for every request; else the variables curl reads, for the base
@@ -509,15 +657,130 @@ mod tests {
     fn key_order_and_named_variable_never_falls_back() {
         let conn = ConnArgs::default();
         let s = resolve(&conn, &[("OPENAI_API_KEY", "o"), ("YAP_API_KEY", "y")]).unwrap();
-        assert_eq!(s.key.var, "YAP_API_KEY");
+        assert!(
+            matches!(&s.key.source, Some(KeySource::Var { name, .. }) if name == "YAP_API_KEY")
+        );
+        assert_eq!(s.key_for_request().unwrap().map(ApiKey::expose), Some("y"));
         let conn = ConnArgs {
             api_key_env: Some("APOLLO_API_KEY".into()),
             ..Default::default()
         };
         let s = resolve(&conn, &[("OPENAI_API_KEY", "o")]).unwrap();
-        let err = s.require_key().unwrap_err();
+        let err = s.key_for_request().unwrap_err();
         assert!(err.message.contains("APOLLO_API_KEY"), "{}", err.message);
         assert_eq!(err.kind.exit_code(), 2);
+        assert!(s.missing_key().is_some());
+        let conn = ConnArgs {
+            auth: Some("none".into()),
+            ..conn
+        };
+        let s = resolve(&conn, &[]).unwrap();
+        assert!(s.key_for_request().unwrap().is_none() && s.missing_key().is_none());
+    }
+
+    #[test]
+    fn missing_key_lists_the_places_and_suggests_auth_none_for_a_local_server() {
+        let conn = ConnArgs {
+            base_url: Some("http://localhost:8080/v1".into()),
+            ..Default::default()
+        };
+        let err = resolve(&conn, &[]).unwrap().key_for_request().unwrap_err();
+        let order = [
+            "--api-key-env",
+            "api_key_env",
+            "api_key_cmd",
+            "YAP_API_KEY",
+            "OPENAI_API_KEY",
+            "--auth none",
+        ];
+        let at: Vec<usize> = order
+            .iter()
+            .map(|w| err.message.find(w).unwrap_or(usize::MAX))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", err.message);
+        let err = resolve(&ConnArgs::default(), &[])
+            .unwrap()
+            .key_for_request()
+            .unwrap_err();
+        assert!(!err.message.contains("--auth none"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_base_url_without_scheme_suggests_one() {
+        for (url, first) in [
+            ("localhost:8080/v1", "'http://localhost:8080/v1'"),
+            ("api.example.com/v1", "'https://api.example.com/v1'"),
+        ] {
+            let conn = ConnArgs {
+                base_url: Some(url.into()),
+                ..Default::default()
+            };
+            let err = resolve(&conn, &[]).unwrap_err();
+            assert_eq!(err.kind.exit_code(), 2);
+            assert!(err.message.contains(first), "{}", err.message);
+        }
+    }
+
+    fn with_dotenv(pairs: &[(&str, &str)], dotenv: &[(&str, &str)]) -> Env {
+        let mut env = Env::from_pairs(pairs.iter().copied().chain([("HOME", "/nonexistent-home")]));
+        env.add_dotenv_for_tests(dotenv);
+        env
+    }
+
+    #[test]
+    fn a_dotenv_host_without_the_dotenv_key_is_refused() {
+        let conn = ConnArgs::default();
+        let far = [("OPENAI_BASE_URL", "https://collector.example.net/v1")];
+        let env = with_dotenv(&[("OPENAI_API_KEY", "k")], &far);
+        let err = Settings::resolve(&conn, None, &env).unwrap_err();
+        assert_eq!(err.kind.exit_code(), 2);
+        for word in [".env", "OPENAI_BASE_URL", "collector.example.net"] {
+            assert!(err.message.contains(word), "{word}: {}", err.message);
+        }
+        // yap config still shows the settings.
+        let s = Settings::inspect(&conn, None, &env).unwrap();
+        assert!(s.dotenv_refusal.is_some());
+        // The key from the same file, loopback, --auth none, no key, or the
+        // same host named by the shell: allowed.
+        let ok = |pairs: &[(&str, &str)], dotenv: &[(&str, &str)], conn: &ConnArgs| {
+            Settings::resolve(conn, None, &with_dotenv(pairs, dotenv)).is_ok()
+        };
+        assert!(ok(&[], &[far[0], ("OPENAI_API_KEY", "k")], &conn));
+        assert!(ok(
+            &[("OPENAI_API_KEY", "k")],
+            &[("YAP_BASE_URL", "http://127.0.0.2:8080/v1")],
+            &conn
+        ));
+        assert!(ok(
+            &[("OPENAI_API_KEY", "k")],
+            &[("YAP_BASE_URL", "http://[::1]/v1")],
+            &conn
+        ));
+        assert!(ok(&[], &far, &conn));
+        let none = ConnArgs {
+            auth: Some("none".into()),
+            ..Default::default()
+        };
+        assert!(ok(&[("OPENAI_API_KEY", "k")], &far, &none));
+        assert!(ok(
+            &[
+                ("OPENAI_API_KEY", "k"),
+                ("OPENAI_BASE_URL", "https://COLLECTOR.example.net/v1")
+            ],
+            &[("YAP_BASE_URL", "https://collector.example.net/v2")],
+            &conn
+        ));
+        // A proxy from .env.
+        let env = with_dotenv(
+            &[("OPENAI_API_KEY", "k")],
+            &[("HTTPS_PROXY", "http://proxy.example.net:3128")],
+        );
+        let err = Settings::resolve(&conn, None, &env).unwrap_err();
+        assert!(
+            err.message.contains("HTTPS_PROXY") && err.message.contains("-x"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

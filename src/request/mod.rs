@@ -8,9 +8,48 @@ pub mod complete;
 pub mod params;
 pub mod preview;
 
+use std::fmt;
+
 use serde_json::Value;
 
-use crate::config::{Auth, Settings};
+use crate::config::{Auth, KeySource, Settings};
+
+/// Where the key of a request comes from, for `--curl` and messages: a
+/// variable, or the profile's `api_key_cmd`. Never the key itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyRef {
+    Var(String),
+    Command(String),
+}
+
+impl KeyRef {
+    fn of(settings: &Settings) -> KeyRef {
+        match settings.key_origin() {
+            Some(KeySource::Var { name, .. }) => KeyRef::Var(name.clone()),
+            Some(KeySource::Command { command, .. }) => KeyRef::Command(command.clone()),
+            None => KeyRef::Var("OPENAI_API_KEY".to_string()),
+        }
+    }
+}
+
+impl fmt::Display for KeyRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyRef::Var(name) => f.write_str(name),
+            KeyRef::Command(_) => f.write_str("the output of the profile's api_key_cmd"),
+        }
+    }
+}
+
+/// A header named like a secret (`authorization`, `cookie`, or a name
+/// containing `key`, `token` or `secret`, any case): its value is shown as
+/// `[redacted]` by `--dry-run`, `--curl` and `-v`.
+pub fn is_secret_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["authorization", "cookie", "key", "token", "secret"]
+        .iter()
+        .any(|word| lower.contains(word))
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prepared {
@@ -19,8 +58,8 @@ pub struct Prepared {
     /// Headers other than auth, in order.
     pub headers: Vec<(String, String)>,
     pub auth: Auth,
-    /// The variable the key comes from (for `--curl`).
-    pub key_var: String,
+    /// Where the key comes from (for `--curl` and messages).
+    pub key_var: KeyRef,
     pub body: Option<Value>,
 }
 
@@ -34,7 +73,7 @@ impl Prepared {
             url: settings.endpoint(endpoint),
             headers,
             auth: settings.auth.value.clone(),
-            key_var: settings.key.var.clone(),
+            key_var: KeyRef::of(settings),
             body: Some(body),
         }
     }
@@ -46,7 +85,7 @@ impl Prepared {
             url: settings.endpoint(endpoint),
             headers: settings.headers.clone(),
             auth: settings.auth.value.clone(),
-            key_var: settings.key.var.clone(),
+            key_var: KeyRef::of(settings),
             body: None,
         }
     }
@@ -58,5 +97,28 @@ impl Prepared {
             .and_then(|b| b.get("stream"))
             .and_then(Value::as_bool)
             .unwrap_or(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_header_names() {
+        for name in [
+            "Authorization",
+            "proxy-authorization",
+            "Cookie",
+            "X-Api-Key",
+            "api-key",
+            "X-Auth-Token",
+            "X-Client-SECRET",
+        ] {
+            assert!(is_secret_header(name), "{name}");
+        }
+        for name in ["Content-Type", "X-Team", "Accept", "User-Agent"] {
+            assert!(!is_secret_header(name), "{name}");
+        }
     }
 }

@@ -1,11 +1,22 @@
 //! `--dry-run` and `--curl`: the prepared request shown instead of sent.
 //! Neither ever holds the key: dry-run prints `[redacted]`, curl refers to
-//! the variable (`"$OPENAI_API_KEY"`) so the shell fills it in.
+//! the variable (`"${OPENAI_API_KEY}"`) or the profile's command
+//! (`"$(pass show openai)"`) so the shell fills it in. Headers named like a
+//! secret are `[redacted]` in both.
 
 use std::fmt::Write;
 use std::time::Duration;
 
-use super::Prepared;
+use super::{KeyRef, Prepared, is_secret_header};
+
+/// A header's value as previews show it.
+fn shown(name: &str, value: &str) -> String {
+    if is_secret_header(name) {
+        "[redacted]".to_string()
+    } else {
+        value.to_string()
+    }
+}
 
 /// Method, URL, headers (key redacted), a blank line, the body.
 pub fn dry_run(req: &Prepared) -> String {
@@ -14,7 +25,7 @@ pub fn dry_run(req: &Prepared) -> String {
         let _ = writeln!(out, "{name}: {prefix}[redacted]");
     }
     for (name, value) in &req.headers {
-        let _ = writeln!(out, "{name}: {value}");
+        let _ = writeln!(out, "{name}: {}", shown(name, value));
     }
     if let Some(body) = &req.body {
         out.push('\n');
@@ -44,15 +55,23 @@ pub fn curl(req: &Prepared, opts: &CurlOptions) -> String {
     }
     parts.push(quote(&req.url));
     if let Some((name, prefix)) = req.auth.header() {
+        // A command goes in as written: inside `$(…)` the shell parses it
+        // afresh, quotes and all.
+        let key = match &req.key_var {
+            KeyRef::Var(var) => format!("${{{var}}}"),
+            KeyRef::Command(command) => format!("$({command})"),
+        };
         parts.push(format!(
-            "-H \"{}{}${{{}}}\"",
+            "-H \"{}{}{key}\"",
             escape_double(name),
             escape_double(&format!(": {prefix}")),
-            req.key_var
         ));
     }
     for (name, value) in &req.headers {
-        parts.push(format!("-H {}", quote(&format!("{name}: {value}"))));
+        parts.push(format!(
+            "-H {}",
+            quote(&format!("{name}: {}", shown(name, value)))
+        ));
     }
     if let Some(p) = opts.proxy {
         parts.push(format!("-x {}", quote(p)));
@@ -99,7 +118,7 @@ mod tests {
             url: "http://h/v1/chat/completions".into(),
             headers: vec![("Content-Type".into(), "application/json".into())],
             auth: Auth::Bearer,
-            key_var: "OPENAI_API_KEY".into(),
+            key_var: KeyRef::Var("OPENAI_API_KEY".into()),
             body: Some(json!({"messages": [{"role": "user", "content": "it's"}], "stream": true})),
         }
     }
@@ -124,5 +143,28 @@ mod tests {
         );
         assert!(text.contains(r"it'\''s"), "{text}");
         assert!(text.starts_with("curl \\\n  -N"), "{text}");
+    }
+
+    #[test]
+    fn secret_headers_are_redacted_and_a_command_is_substituted() {
+        let mut r = req();
+        r.headers.push(("X-Api-Key".into(), "sk-other".into()));
+        r.headers.push(("Cookie".into(), "session=abc".into()));
+        r.headers.push(("X-Team".into(), "infra".into()));
+        r.key_var = KeyRef::Command("pass show \"openai key\"".into());
+        for text in [dry_run(&r), curl(&r, &CurlOptions::default())] {
+            assert!(
+                !text.contains("sk-other") && !text.contains("session=abc"),
+                "{text}"
+            );
+            assert!(text.contains("X-Api-Key: [redacted]"), "{text}");
+            assert!(text.contains("Cookie: [redacted]"), "{text}");
+            assert!(text.contains("X-Team: infra"), "{text}");
+        }
+        let text = curl(&r, &CurlOptions::default());
+        assert!(
+            text.contains("-H \"Authorization: Bearer $(pass show \"openai key\")\""),
+            "{text}"
+        );
     }
 }

@@ -36,12 +36,7 @@ pub fn warnings(settings: &Settings, sends_key: bool) -> Vec<String> {
     }
     if sends_key && let Ok(url) = reqwest::Url::parse(&settings.base_url.value) {
         let host = url.host_str().unwrap_or("the server");
-        let loopback = host.eq_ignore_ascii_case("localhost")
-            || host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
+        let loopback = crate::config::is_loopback_host(host);
         if url.scheme() == "http" && !loopback {
             out.push(format!(
                 "the API key is sent unencrypted over http:// to {host}; use https:// if you can"
@@ -84,7 +79,14 @@ impl Source for Live {
         let resp = self
             .transport
             .send(req, self.key.as_ref(), deadline, activity)
-            .await?;
+            .await
+            .map_err(|mut failed| {
+                // A server may echo the key back in its error message.
+                if let Some(key) = &self.key {
+                    failed.failure.message = key.scrub(&failed.failure.message);
+                }
+                failed
+            })?;
         Ok(Opened {
             head: resp.head,
             body: LiveBody {

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::config::{ApiKey, Settings};
 use crate::error::{Failure, Kind, fold_whitespace};
-use crate::request::Prepared;
+use crate::request::{Prepared, is_secret_header};
 use crate::source::{Activity, Failed, Head};
 use retry::Gate;
 
@@ -355,18 +355,6 @@ fn shown_value<'a>(name: &str, value: &'a str) -> &'a str {
     } else {
         value
     }
-}
-
-/// Is this header named like a secret (`authorization`, `cookie`, or a name
-/// holding `key`, `token` or `secret`)?
-pub fn is_secret_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n == "authorization"
-        || n == "proxy-authorization"
-        || n.contains("cookie")
-        || n.contains("key")
-        || n.contains("token")
-        || n.contains("secret")
 }
 
 fn request_headers(req: &Prepared, key: Option<&ApiKey>) -> Result<HeaderMap, Failure> {

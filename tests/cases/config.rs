@@ -260,3 +260,283 @@ fn config_path_prints_the_path() {
         .success()
         .stdout("/etc/yap.toml\n");
 }
+
+/// A shell command that prints the test key without holding it (the
+/// key-sweeps of config files and output must not see it in the command).
+fn print_key() -> String {
+    let (a, b) = KEY.split_at(10);
+    format!("printf '%s%s\\n' '{a}' '{b}'")
+}
+
+/// A profile `vault` for `server` whose key comes from `command`.
+fn vault(dir: &Scratch, server: &Server, command: &str) {
+    let text = format!(
+        "default_profile = \"vault\"\n[profiles.vault]\nbase_url = \"{}\"\nmodel = \"m\"\napi_key_cmd = {}\n",
+        server.base(),
+        serde_json::Value::from(command)
+    );
+    dir.write("config/yap/config.toml", text);
+}
+
+#[test]
+fn api_key_cmd_gives_the_key_before_the_default_variables() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["ok"])));
+    vault(
+        &dir,
+        &server,
+        &format!("echo 'vault: unlocked' >&2; {}", print_key()),
+    );
+    let out = yap(&dir)
+        .env("OPENAI_API_KEY", "sk-env-key-not-this-one")
+        .args(["--retries", "0", "chat", "hi"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ok\n");
+    // Its stderr passes through; its stdout (the key) never shows.
+    assert_eq!(stderr(&out), "vault: unlocked\n");
+    assert_eq!(
+        server.only_request().header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+}
+
+#[test]
+fn api_key_cmd_that_fails_or_prints_nothing_is_exit_2_naming_the_profile() {
+    for (command, words) in [
+        (
+            format!("{}; echo 'vault is locked' >&2; exit 3", print_key()),
+            vec!["'vault'", "failed", "vault is locked"],
+        ),
+        (
+            "printf '  \\n'".to_string(),
+            vec!["'vault'", "printed nothing"],
+        ),
+    ] {
+        let dir = Scratch::new();
+        let server = Server::one(Reply::sse(stream_of(&["ok"]))).unused();
+        vault(&dir, &server, &command);
+        let out = yap(&dir)
+            .args(["chat", "hi"])
+            .write_stdin("")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(out.stdout.is_empty());
+        for word in words {
+            assert!(stderr(&out).contains(word), "{word}: {}", stderr(&out));
+        }
+        assert!(server.requests().is_empty());
+    }
+}
+
+#[test]
+fn api_key_cmd_is_not_run_for_previews_config_or_a_named_variable() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["ok"])));
+    let marker = dir.path().join("ran");
+    vault(
+        &dir,
+        &server,
+        &format!("touch '{}'; printf x", marker.display()),
+    );
+    for args in [
+        vec!["chat", "--dry-run", "hi"],
+        vec!["chat", "--curl", "hi"],
+        vec!["models", "--dry-run"],
+        vec!["config"],
+    ] {
+        let out = yap(&dir).args(&args).write_stdin("").output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        // A command counts as a key: no "no API key" warning.
+        assert_eq!(stderr(&out), "", "{args:?}");
+        assert!(!marker.exists(), "{args:?} ran api_key_cmd");
+    }
+    // --api-key-env comes first: the command is not run.
+    yap(&dir)
+        .env("MY_KEY", "sk-my-key-123456")
+        .args(["--api-key-env", "MY_KEY", "chat", "hi"])
+        .write_stdin("")
+        .assert()
+        .success();
+    assert!(!marker.exists());
+    assert_eq!(
+        server.only_request().header("authorization"),
+        Some("Bearer sk-my-key-123456")
+    );
+}
+
+#[test]
+fn curl_writes_the_command_and_sh_fills_it_in() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["ok"])));
+    let command = print_key();
+    vault(&dir, &server, &command);
+    let out = yap(&dir)
+        .args(["chat", "--curl", "hi"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let curl = stdout(&out);
+    assert!(
+        curl.contains(&format!("-H \"Authorization: Bearer $({command})\"")),
+        "{curl}"
+    );
+    assert!(server.requests().is_empty());
+    let run = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&curl)
+        .env_remove("OPENAI_API_KEY")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        server.only_request().header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+}
+
+#[test]
+fn config_names_every_key_place_in_order_and_the_one_used() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["ok"]))).unused();
+    vault(&dir, &server, "pass show openai");
+    let rows = |out: &std::process::Output| -> Vec<String> {
+        stdout(out)
+            .lines()
+            .filter(|l| l.starts_with("key_lookup"))
+            .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    let out = yap(&dir).arg("config").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        rows(&out),
+        [
+            "1 --api-key-env (not given)",
+            "2 profile api_key_env (not set in profile vault)",
+            "3 profile api_key_cmd (profile vault: run when a request is sent)",
+            "4 YAP_API_KEY (not tried)",
+            "5 OPENAI_API_KEY (not tried)",
+        ],
+        "{}",
+        stdout(&out)
+    );
+    let api_key = stdout(&out)
+        .lines()
+        .find(|l| l.starts_with("api_key "))
+        .unwrap_or_default()
+        .to_string();
+    assert!(api_key.contains("profile vault api_key_cmd"), "{api_key}");
+    assert!(
+        !stdout(&out).contains("pass show"),
+        "the command is not shown"
+    );
+    // No profile: the default variables, the used one marked.
+    let out = yap(&dir)
+        .args(["--config", "/dev/null", "config"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        rows(&out),
+        [
+            "1 --api-key-env (not given)",
+            "2 profile api_key_env (no profile selected)",
+            "3 profile api_key_cmd (no profile selected)",
+            "4 YAP_API_KEY (unset)",
+            "5 OPENAI_API_KEY (set in the environment: used)",
+        ],
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_missing_key_for_a_local_server_suggests_auth_none() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["ok"]))).unused();
+    let out = chat(&dir, &server)
+        .env_remove("OPENAI_API_KEY")
+        .arg("hi")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no API key") && err.contains("--auth none"),
+        "{err}"
+    );
+    assert!(
+        err.find("api_key_cmd") < err.find("OPENAI_API_KEY"),
+        "places in order: {err}"
+    );
+    assert!(server.requests().is_empty());
+    // A remote server: no such hint (and still nothing sent anywhere).
+    let out = yap(&dir)
+        .env_remove("OPENAI_API_KEY")
+        .args([
+            "chat",
+            "-m",
+            "m",
+            "--base-url",
+            "https://api.example.com/v1",
+        ])
+        .args(["--connect-timeout", "1", "--retries", "0", "hi"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains("--auth none"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_base_url_without_scheme_suggests_one() {
+    let dir = Scratch::new();
+    for (url, suggestion) in [
+        ("localhost:8080/v1", "'http://localhost:8080/v1'"),
+        ("api.example.com/v1", "'https://api.example.com/v1'"),
+    ] {
+        let out = yap(&dir)
+            .args(["chat", "-m", "m", "--base-url", url, "hi"])
+            .write_stdin("")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = stderr(&out);
+        assert!(
+            err.contains(suggestion) && err.contains("no scheme"),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_key_from_api_key_cmd_echoed_by_the_server_is_redacted() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::json(
+        401,
+        &format!(r#"{{"error":{{"message":"Incorrect API key provided: {KEY}"}}}}"#),
+    ));
+    vault(&dir, &server, &print_key());
+    // No variable holds the key: only the live source knows it.
+    let out = yap(&dir)
+        .env_remove("OPENAI_API_KEY")
+        .args(["--retries", "0", "chat", "hi"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Incorrect API key provided: [redacted]"),
+        "{}",
+        stderr(&out)
+    );
+}

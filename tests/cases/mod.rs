@@ -3,6 +3,7 @@ mod body; // what the server receives: every request flag, its JSON type
 mod chat; // prompt sources, text output, end to end
 mod complete; // yap complete: /completions, flags, streamed and not
 mod config; // profiles, env, .env, precedence, `yap config`
+mod dotenv; // .env: hosts it may not choose, variables it may not set, bad lines
 mod errors; // HTTP error fixtures, exit codes, retries, network failures
 mod faults; // servers that misbehave: cuts, lies, caps, TLS, redirects
 mod generated; // completions/ and man/ match the clap definition

@@ -86,3 +86,96 @@ fn curl_command_run_by_sh_sends_the_same_request() {
         serde_json::json!("it's \"quoted\" $HOME `x`")
     );
 }
+
+#[test]
+fn secret_headers_are_redacted_in_previews_and_sent_as_given() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["ok"])));
+    dir.write(
+        "config/yap/config.toml",
+        "[profiles.p]\nheaders = { \"X-Auth-Token\" = \"tok-from-profile-123\", \"X-Team\" = \"infra\" }\n",
+    );
+    let args = [
+        "-P",
+        "p",
+        "-H",
+        "X-Api-Key: key-from-flag-123",
+        "-H",
+        "Cookie: session=cookie-value-123",
+        "hi",
+    ];
+    for preview in ["--dry-run", "--curl"] {
+        let out = chat(&dir, &server)
+            .arg(preview)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = stdout(&out);
+        for secret in [
+            "tok-from-profile-123",
+            "key-from-flag-123",
+            "cookie-value-123",
+        ] {
+            assert!(!text.contains(secret), "{preview}: {text}");
+        }
+        for shown in [
+            "X-Auth-Token: [redacted]",
+            "X-Api-Key: [redacted]",
+            "Cookie: [redacted]",
+            "X-Team: infra",
+        ] {
+            assert!(text.contains(shown), "{preview}: {shown}: {text}");
+        }
+    }
+    chat(&dir, &server).args(args).assert().success();
+    let req = server.only_request();
+    assert_eq!(req.header("x-auth-token"), Some("tok-from-profile-123"));
+    assert_eq!(req.header("x-api-key"), Some("key-from-flag-123"));
+    assert_eq!(req.header("cookie"), Some("session=cookie-value-123"));
+}
+
+#[test]
+fn a_preview_without_any_key_warns_where_yap_looked() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["ok"]))).unused();
+    let with_key = chat(&dir, &server)
+        .args(["--dry-run", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(stderr(&with_key), "");
+    for preview in ["--dry-run", "--curl"] {
+        let out = chat(&dir, &server)
+            .env_remove("OPENAI_API_KEY")
+            .args([preview, "hi"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        if preview == "--dry-run" {
+            assert_eq!(out.stdout, with_key.stdout, "the same preview");
+        }
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "one warning: {err}");
+        assert!(err.starts_with("yap: warning: "), "{err}");
+        let places = [
+            "--api-key-env",
+            "profile api_key_env",
+            "profile api_key_cmd",
+            "YAP_API_KEY",
+            "OPENAI_API_KEY",
+        ];
+        let at: Vec<Option<usize>> = places.iter().map(|p| err.find(p)).collect();
+        assert!(at.iter().all(Option::is_some), "{err}");
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "in order: {err}");
+    }
+    // --auth none needs no key; -q silences the warning.
+    for extra in ["--auth=none", "-q"] {
+        chat(&dir, &server)
+            .env_remove("OPENAI_API_KEY")
+            .args(["--dry-run", extra, "hi"])
+            .assert()
+            .success()
+            .stderr("");
+    }
+    assert!(server.requests().is_empty());
+}
