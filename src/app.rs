@@ -3,12 +3,47 @@
 
 use std::process::ExitCode;
 
+use crate::cli::hints::Refusal;
 use crate::cli::{Cli, ColorChoice, Command, OutputArgs};
 use crate::config::Env;
 use crate::error::{self, Failure, Kind};
 use crate::exchange::Cancel;
 use crate::output::Mode;
 use crate::output::term::{self, Diag};
+
+/// The whole program: a shell's completion request, the command line, the
+/// command. `--help` and `--version` end in `cli::parse`, before any
+/// config, `.env` or runtime is touched.
+pub fn main() -> ExitCode {
+    crate::cli::complete::answer_if_asked();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `yap __generate DIR` rewrites the repository's completions/ and man/
+    // (a developer's command, outside the clap definition so that no help
+    // or completion shows it).
+    if let [_, command, dir] = args.as_slice()
+        && command == "__generate"
+    {
+        return local(|| crate::cli::generate::write_all(std::path::Path::new(dir)));
+    }
+    match crate::cli::parse(args) {
+        Ok(cli) => run(cli),
+        Err(Refusal::Show(err)) => {
+            let _ = err.print();
+            ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
+        }
+        Err(Refusal::Usage(message)) => {
+            // No Env yet: the parse failed before it was captured.
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let term_name = std::env::var("TERM").ok();
+            let diag = Diag {
+                color: term::stderr_color(None, no_color, term_name.as_deref()),
+                quiet: false,
+            };
+            diag.error(&message);
+            ExitCode::from(2)
+        }
+    }
+}
 
 /// The output mode the flags ask for.
 fn mode_of(args: &OutputArgs) -> Mode {
@@ -31,6 +66,12 @@ fn forced_color(choice: Option<ColorChoice>) -> Option<bool> {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    // Commands that only print what yap knows about itself: no environment.
+    match &cli.command {
+        Command::Completions { shell } => return local(|| print_completions(*shell)),
+        Command::Man { dir } => return local(|| print_man(dir.as_deref())),
+        _ => {}
+    }
     let (mode, color) = match &cli.command {
         Command::Chat(args) => (mode_of(&args.output), forced_color(args.output.color)),
         Command::Complete(args) => (mode_of(&args.output), forced_color(args.output.color)),
@@ -54,6 +95,7 @@ pub fn run(cli: Cli) -> ExitCode {
     for warning in &dotenv_warnings {
         diag.warn(warning);
     }
+    crate::input::set_notes(diag);
     let result = match env {
         Ok(env) => dispatch(&cli, &env, diag, mode).map_err(|e| (e, Some(env))),
         Err(e) => Err((e, None)),
@@ -85,7 +127,8 @@ pub fn run(cli: Cli) -> ExitCode {
 fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> {
     match &cli.command {
         Command::Config(args) => crate::cmd::config::run(&cli.conn, args, env, diag),
-        Command::Generate { dir } => crate::cli::generate::write_all(dir),
+        Command::Completions { shell } => print_completions(*shell),
+        Command::Man { dir } => print_man(dir.as_deref()),
         Command::Chat(args) => block_on(async {
             let cancel = Cancel::on_ctrl_c();
             crate::cmd::chat::run(&cli.conn, args, env, diag, mode, &cancel).await
@@ -98,6 +141,42 @@ fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> 
             let cancel = Cancel::on_ctrl_c();
             crate::cmd::models::run(&cli.conn, args, env, diag, &cancel).await
         }),
+    }
+}
+
+/// Run a command that needs no environment, printing its error as usual.
+fn local(work: impl FnOnce() -> anyhow::Result<()>) -> ExitCode {
+    match work() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let code = error::exit_code(&err);
+            if code == 0 {
+                return ExitCode::SUCCESS;
+            }
+            Diag::default().error(&error::one_line(&err));
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn print_completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
+    let mut out = Vec::new();
+    crate::cli::complete::script(&shell.to_string(), &mut out)?;
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &out)?;
+    Ok(())
+}
+
+fn print_man(dir: Option<&std::path::Path>) -> anyhow::Result<()> {
+    match dir {
+        Some(dir) => crate::cli::generate::write_man_pages(dir),
+        None => {
+            let pages = crate::cli::generate::man_pages()?;
+            let (_, main_page) = pages
+                .first()
+                .ok_or_else(|| anyhow::anyhow!("no man page was generated"))?;
+            std::io::Write::write_all(&mut std::io::stdout().lock(), main_page)?;
+            Ok(())
+        }
     }
 }
 

@@ -4,20 +4,45 @@
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
+use std::sync::OnceLock;
+use std::time::Duration;
 
 use crate::error::Failure;
+use crate::output::term::Diag;
 
 /// Read a whole file as UTF-8 text; any failure is a usage error (exit 2).
+/// `what` names the file in messages; `"file"` is a `-f` file, whose error
+/// points at `-i` when the bytes are not text.
 pub fn read_text_file(path: &Path, what: &str) -> Result<String, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::usage(format!("cannot read {what} {}: {e}", path.display())))?;
     String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let hint = match image_mime(bytes, Path::new("")) {
+            Some(mime) => format!(
+                "; it is an image ({mime}): attach it with -i {}",
+                path.display()
+            ),
+            None if what == "file" => "; -f takes text files (images go with -i PATH)".to_string(),
+            None => String::new(),
+        };
         Failure::usage(format!(
-            "{what} {} is not UTF-8 text (invalid byte at offset {})",
+            "{what} {} is not UTF-8 text (invalid byte at offset {}){hint}",
             path.display(),
             e.utf8_error().valid_up_to()
         ))
     })
+}
+
+/// How long stdin may stay silent before yap says it is waiting for it.
+pub const STDIN_NOTE_AFTER: Duration = Duration::from_secs(5);
+
+/// Where the note about a silent stdin goes (`-q` silences it); set once
+/// by `app`, before any command reads stdin.
+static NOTES: OnceLock<Diag> = OnceLock::new();
+
+pub fn set_notes(diag: Diag) {
+    let _ = NOTES.set(diag);
 }
 
 /// Standard input, read at most once, by at most one consumer.
@@ -47,6 +72,9 @@ impl Stdin {
             )));
         }
         self.taken_by = Some(who);
+        if !self.is_terminal {
+            note_if_silent(STDIN_NOTE_AFTER);
+        }
         let mut bytes = Vec::new();
         std::io::stdin()
             .lock()
@@ -70,6 +98,37 @@ impl Default for Stdin {
         Stdin::new()
     }
 }
+
+/// Wait until stdin has a byte (or its end) ready, at most `after`; past
+/// that, one note on stderr, and the caller's read goes on waiting. One
+/// poll(2): no thread, no timer.
+#[cfg(unix)]
+fn note_if_silent(after: Duration) {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = std::io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let timeout = Timespec {
+        tv_sec: after.as_secs().try_into().unwrap_or(i64::MAX),
+        tv_nsec: after.subsec_nanos().into(),
+    };
+    loop {
+        match poll(&mut fds, Some(&timeout)) {
+            Ok(0) => break,
+            Err(rustix::io::Errno::INTR) => continue,
+            // Ready, at its end, or not pollable: read as usual.
+            _ => return,
+        }
+    }
+    if let Some(diag) = NOTES.get() {
+        diag.note(&format!(
+            "waiting for stdin (no input for {} s); pass --no-stdin (or set YAP_NO_STDIN=1) when nothing is piped in",
+            after.as_secs()
+        ));
+    }
+}
+
+#[cfg(not(unix))]
+fn note_if_silent(_after: Duration) {}
 
 /// A `-f` file as it goes into the message: headed by its path.
 pub fn file_part(path: &Path, content: &str) -> String {

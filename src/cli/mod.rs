@@ -3,13 +3,17 @@
 //! `config::Settings::resolve` turns them into settings.
 
 pub mod chat;
+pub mod complete;
 pub mod connection;
 pub mod generate;
+pub mod help;
+pub mod hints;
 pub mod models;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 
 pub use chat::{ChatArgs, ColorChoice, CompleteArgs, OutputArgs};
 pub use connection::ConnArgs;
@@ -17,24 +21,11 @@ pub use models::{ModelsAction, ModelsArgs};
 
 const ABOUT: &str = "A command-line client for OpenAI-compatible Chat Completions APIs";
 
-const AFTER_HELP: &str = "\
-Examples:
-  yap chat \"Name three prime numbers\"
-  git diff | yap chat \"write the commit message\"
-  yap -P local chat --json -t 0 \"Say hi\"
-  yap models llama
-  yap complete --max-tokens 20 \"Once upon a time\"
-
-Exit codes: 0 ok, 1 other, 2 usage/config, 3 auth refused, 4 request rejected,
-5 rate limited, 6 server error, 7 network/timeout, 8 incomplete or malformed
-response, 9 content filter, 130 interrupted.";
-
 #[derive(Debug, Parser)]
 #[command(
     name = "yap",
     version,
     about = ABOUT,
-    after_help = AFTER_HELP,
     propagate_version = true,
     args_override_self = true,
     max_term_width = 100
@@ -69,11 +60,20 @@ pub enum Command {
     /// Show the resolved settings and where each came from (key redacted)
     Config(ConfigArgs),
 
-    /// Write completions/ and man/ from this command-line definition
-    #[command(hide = true, name = "__generate")]
-    Generate {
-        /// The directory holding completions/ and man/
-        dir: PathBuf,
+    /// Print the completion script of a shell on stdout
+    ///
+    /// The script asks yap for the candidates at completion time, so -P
+    /// offers the profiles of the config file as it is then.
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page yap.1, or write every page into DIR
+    Man {
+        /// A folder to write yap.1 and every command's page into (created when missing)
+        dir: Option<PathBuf>,
     },
 }
 
@@ -89,6 +89,94 @@ pub enum ConfigAction {
     Path,
 }
 
+/// The global flags `yap config` and `yap config path` list in their help
+/// (the others are accepted, and hidden there: they do not change where
+/// settings come from). `completions` and `man` list none.
+const CONFIG_FLAGS: &[&str] = &["profile", "config", "api_key_env", "quiet"];
+const CONFIG_PATH_FLAGS: &[&str] = &["config", "quiet"];
+
+/// The command line as yap parses it: the derive definition plus the
+/// examples and exit codes of every command's help, the completion of
+/// `-P` and `--auth`, and the global flags hidden where they do nothing.
+pub fn command() -> clap::Command {
+    build(true)
+}
+
+/// [`command`]; without the `help` subcommand and built for the man pages.
+pub(crate) fn build(help_subcommand: bool) -> clap::Command {
+    let cmd = Cli::command()
+        .mut_arg("profile", |a| {
+            a.add(ArgValueCompleter::new(complete::profile_names))
+        })
+        .mut_arg("auth", |a| {
+            a.add(ArgValueCandidates::new(complete::auth_styles))
+        });
+    let cmd = with_extra(cmd, &[], help_subcommand);
+    // clap copies the global flags into every subcommand when it builds the
+    // command, unless the subcommand has its own: these hidden copies are
+    // the same flags (they parse and propagate alike), left out of the help.
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let cmd = cmd
+        .mut_subcommand("config", |c| {
+            hide_globals(c, &globals, CONFIG_FLAGS)
+                .mut_subcommand("path", |p| hide_globals(p, &globals, CONFIG_PATH_FLAGS))
+        })
+        .mut_subcommand("completions", |c| hide_globals(c, &globals, &[]))
+        .mut_subcommand("man", |c| hide_globals(c, &globals, &[]));
+    if help_subcommand {
+        // Parsing builds only the subcommand it meets: cheaper for --version.
+        cmd
+    } else {
+        let mut cmd = cmd;
+        cmd.build();
+        cmd
+    }
+}
+
+/// Add each command's examples and exit codes to its help, recursively.
+fn with_extra(mut cmd: clap::Command, path: &[&str], help_subcommand: bool) -> clap::Command {
+    if let Some(extra) = help::extra(path) {
+        cmd = cmd.after_help(help::after_help(&extra));
+    }
+    if !help_subcommand {
+        cmd = cmd.disable_help_subcommand(true);
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let mut sub_path = path.to_vec();
+        sub_path.push(name.as_str());
+        cmd = cmd.mut_subcommand(&name, |s| with_extra(s, &sub_path, help_subcommand));
+    }
+    cmd
+}
+
+/// Give `cmd` hidden copies of the global flags but those in `keep`.
+fn hide_globals(mut cmd: clap::Command, globals: &[clap::Arg], keep: &[&str]) -> clap::Command {
+    for arg in globals {
+        if !keep.contains(&arg.get_id().as_str()) {
+            cmd = cmd.arg(arg.clone().hide(true));
+        }
+    }
+    cmd
+}
+
+/// Parse `args` (the program name first), or say why not: see [`hints`].
+pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, hints::Refusal> {
+    use clap::FromArgMatches;
+    let mut cmd = command();
+    let matches = cmd
+        .try_get_matches_from_mut(&args)
+        .map_err(|e| hints::refusal(e, &cmd, &args))?;
+    Cli::from_arg_matches(&matches).map_err(|e| hints::refusal(e, &cmd, &args))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +185,8 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+        build(false).debug_assert();
     }
 
     #[test]

@@ -1,6 +1,7 @@
 mod bad_input; // wrong flag values, files, configs: exit 2, nothing sent
 mod body; // what the server receives: every request flag, its JSON type
 mod chat; // prompt sources, text output, end to end
+mod cli; // completions, man pages, help texts, usage hints, the silent-stdin note
 mod complete; // yap complete: /completions, flags, streamed and not
 mod config; // profiles, env, .env, precedence, `yap config`
 mod dotenv; // .env: hosts it may not choose, variables it may not set, bad lines

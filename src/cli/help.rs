@@ -1,0 +1,272 @@
+//! Examples, exit codes, environment and files of each command: one source
+//! for the `--help` texts (after_help) and the man pages' EXAMPLES, EXIT
+//! STATUS, ENVIRONMENT and FILES sections.
+
+/// What the help and the man page of one command add to clap's text.
+pub struct Extra {
+    /// `(what it does, the command line)`.
+    pub examples: &'static [(&'static str, &'static str)],
+    /// The exit codes this command can end with.
+    pub exit_codes: &'static [(u8, &'static str)],
+    /// Whether it reads the environment and the config file (ENVIRONMENT
+    /// and FILES sections).
+    pub reads_config: bool,
+}
+
+const OK: (u8, &str) = (0, "success");
+const OTHER: (u8, &str) = (1, "other error");
+const USAGE: (u8, &str) = (
+    2,
+    "usage or configuration error (bad flag, no model, no key, unreadable file, non-UTF-8 input)",
+);
+const NETWORK_CODES: [(u8, &str); 7] = [
+    (3, "authentication refused (401, 403)"),
+    (4, "request rejected (other 4xx)"),
+    (5, "rate limited (429) after retries"),
+    (6, "server error (5xx) after retries"),
+    (7, "network error (DNS, connect, TLS, timeout)"),
+    (8, "incomplete or malformed response"),
+    (9, "stopped by a content filter"),
+];
+const INTERRUPTED: (u8, &str) = (130, "interrupted (Ctrl-C)");
+
+const ALL_CODES: [(u8, &str); 11] = [
+    OK,
+    OTHER,
+    USAGE,
+    NETWORK_CODES[0],
+    NETWORK_CODES[1],
+    NETWORK_CODES[2],
+    NETWORK_CODES[3],
+    NETWORK_CODES[4],
+    NETWORK_CODES[5],
+    NETWORK_CODES[6],
+    INTERRUPTED,
+];
+const MODELS_CODES: [(u8, &str); 10] = [
+    OK,
+    OTHER,
+    USAGE,
+    NETWORK_CODES[0],
+    NETWORK_CODES[1],
+    NETWORK_CODES[2],
+    NETWORK_CODES[3],
+    NETWORK_CODES[4],
+    NETWORK_CODES[5],
+    INTERRUPTED,
+];
+const LOCAL_CODES: [(u8, &str); 3] = [OK, OTHER, USAGE];
+
+/// The extra text of the command at `path` (`[]` for yap itself,
+/// `["config", "path"]` for `yap config path`).
+pub fn extra(path: &[&str]) -> Option<Extra> {
+    let extra = |examples, exit_codes, reads_config| Extra {
+        examples,
+        exit_codes,
+        reads_config,
+    };
+    Some(match path {
+        [] => extra(YAP, &ALL_CODES, true),
+        ["chat"] => extra(CHAT, &ALL_CODES, true),
+        ["complete"] => extra(COMPLETE, &ALL_CODES, true),
+        ["models"] => extra(MODELS, &MODELS_CODES, true),
+        ["models", "show"] => extra(MODELS_SHOW, &MODELS_CODES, true),
+        ["config"] => extra(CONFIG, &LOCAL_CODES, true),
+        ["config", "path"] => extra(CONFIG_PATH, &LOCAL_CODES, true),
+        ["completions"] => extra(COMPLETIONS, &LOCAL_CODES, true),
+        ["man"] => extra(MAN, &LOCAL_CODES, false),
+        _ => return None,
+    })
+}
+
+const YAP: &[(&str, &str)] = &[
+    (
+        "A question (the model from -m, YAP_MODEL or the profile)",
+        "yap chat -m gpt-4o-mini \"Name three prime numbers\"",
+    ),
+    (
+        "Text piped through a model",
+        "git diff | yap chat -m gpt-4o-mini \"write the commit message\"",
+    ),
+    (
+        "An interactive chat: no prompt, on a terminal",
+        "yap chat -m gpt-4o-mini",
+    ),
+    ("The model ids a server offers", "yap models"),
+    (
+        "What the settings resolve to, and where each came from",
+        "yap config",
+    ),
+];
+
+const CHAT: &[(&str, &str)] = &[
+    (
+        "A question; the answer streams to stdout",
+        "yap chat -m gpt-4o-mini \"Name three prime numbers\"",
+    ),
+    (
+        "stdin's text, then the prompt, in one message",
+        "git diff | yap chat -m gpt-4o-mini \"write the commit message\"",
+    ),
+    (
+        "A file and a system message",
+        "yap chat -m gpt-4o-mini -s \"Be brief\" -f notes.txt \"Summarise\"",
+    ),
+    (
+        "An image",
+        "yap chat -m gpt-4o-mini -i photo.jpg \"What is in this picture?\"",
+    ),
+    (
+        "The response as one JSON document",
+        "yap chat -m gpt-4o-mini --json -t 0 \"Say hi\" | jq -r '.choices[0].message.content'",
+    ),
+    (
+        "The request yap would send, sending nothing",
+        "yap chat -m gpt-4o-mini --dry-run \"hi\"",
+    ),
+    (
+        "An interactive chat (no prompt, stdin on a terminal)",
+        "yap chat -m gpt-4o-mini",
+    ),
+];
+
+const COMPLETE: &[(&str, &str)] = &[
+    (
+        "Continue a text",
+        "yap complete -m gpt-3.5-turbo-instruct --max-tokens 20 \"Once upon a time\"",
+    ),
+    (
+        "Fill in the middle",
+        "yap complete -m some-coder --suffix \"    return x\" \"def f(x):\"",
+    ),
+];
+
+const MODELS: &[(&str, &str)] = &[
+    ("Every model id, sorted", "yap models"),
+    ("Ids containing a word (any case)", "yap models llama"),
+    ("A glob, with owner and date", "yap models 'gpt-4o*' -l"),
+    ("One model as JSON", "yap models show gpt-4o-mini"),
+];
+
+const MODELS_SHOW: &[(&str, &str)] = &[
+    ("One model as JSON", "yap models show gpt-4o-mini"),
+    (
+        "An id with / and : (URL-encoded for you)",
+        "yap models show org/name:tag",
+    ),
+];
+
+const CONFIG: &[(&str, &str)] = &[
+    ("The resolved settings and their sources", "yap config"),
+    ("The same with a profile", "yap -P apollo config"),
+    ("Where the config file is", "yap config path"),
+];
+
+const CONFIG_PATH: &[(&str, &str)] = &[
+    ("Where the config file is", "yap config path"),
+    ("Edit it", "${EDITOR:-vi} \"$(yap config path)\""),
+];
+
+const COMPLETIONS: &[(&str, &str)] = &[
+    (
+        "bash",
+        "yap completions bash > ~/.local/share/bash-completion/completions/yap",
+    ),
+    ("zsh (in ~/.zshrc)", "source <(yap completions zsh)"),
+    (
+        "fish",
+        "yap completions fish > ~/.config/fish/completions/yap.fish",
+    ),
+];
+
+const MAN: &[(&str, &str)] = &[
+    ("Read the main page", "yap man | man -l -"),
+    ("Install every page", "yap man ~/.local/share/man/man1"),
+];
+
+/// The `--help` text after the options: examples, then the exit codes.
+pub fn after_help(extra: &Extra) -> String {
+    let mut out = String::from("Examples:\n");
+    for (what, line) in extra.examples {
+        out.push_str(&format!("  # {what}\n  {line}\n"));
+    }
+    out.push_str("\nExit codes: ");
+    let codes: Vec<String> = extra
+        .exit_codes
+        .iter()
+        .map(|(code, what)| format!("{code} {}", short(what)))
+        .collect();
+    out.push_str(&codes.join(", "));
+    out.push('.');
+    out
+}
+
+/// A meaning without its parenthesised detail, for the one-line list.
+fn short(what: &str) -> &str {
+    what.split(" (").next().unwrap_or(what)
+}
+
+/// `(variable, meaning)` for the ENVIRONMENT section.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    ("YAP_MODEL", "the model, when -m is not given"),
+    (
+        "YAP_BASE_URL, OPENAI_BASE_URL",
+        "the base URL, when --base-url is not given (default https://api.openai.com/v1)",
+    ),
+    (
+        "YAP_API_KEY, OPENAI_API_KEY",
+        "the API key, when neither --api-key-env nor the profile names a variable",
+    ),
+    ("YAP_PROFILE", "the profile, when -P is not given"),
+    ("YAP_CONFIG", "the config file, when --config is not given"),
+    ("YAP_NO_STDIN", "1: never read stdin, as --no-stdin"),
+    (
+        "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
+        "proxies (either case), when -x is not given",
+    ),
+    ("NO_COLOR", "set: no colour on stderr"),
+    (
+        "XDG_CONFIG_HOME, HOME",
+        "where the config file is looked for",
+    ),
+];
+
+/// `(path, meaning)` for the FILES section.
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "$XDG_CONFIG_HOME/yap/config.toml",
+        "the config file (default_profile and [profiles.NAME] tables); ~/.config/yap/config.toml when XDG_CONFIG_HOME is not set",
+    ),
+    (
+        "./.env",
+        "variables read from the working directory; never overrides a variable that is set",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_drops_the_detail() {
+        assert_eq!(short("server error (5xx) after retries"), "server error");
+        assert_eq!(short("success"), "success");
+    }
+
+    #[test]
+    fn every_command_has_examples_and_codes() {
+        for path in [
+            &[][..],
+            &["chat"],
+            &["complete"],
+            &["models"],
+            &["config"],
+            &["completions"],
+            &["man"],
+        ] {
+            let e = extra(path).unwrap();
+            assert!(!e.examples.is_empty() && !e.exit_codes.is_empty());
+            assert!(after_help(&e).contains("Exit codes: 0 success"));
+        }
+    }
+}
