@@ -33,6 +33,7 @@ trap 'exit 130' INT TERM
 
 declare -A PORT
 for n in $SIZES; do
+    : >"$TMP/server.$n"
     python3 bench/sse_server.py "$n" 0 >"$TMP/server.$n" 2>/dev/null &
     PIDS+=("$!")
     for ((i = 0; i < 300; i++)); do

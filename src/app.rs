@@ -38,6 +38,7 @@ pub fn main() -> ExitCode {
             let diag = Diag {
                 color: term::stderr_color(None, no_color, term_name.as_deref()),
                 quiet: false,
+                terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             };
             diag.error(&message);
             ExitCode::from(2)
@@ -91,6 +92,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let diag = Diag {
         color: term::stderr_color(color, no_color, term_name.as_deref()),
         quiet: cli.conn.quiet,
+        terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
     for warning in &dotenv_warnings {
         diag.warn(warning);

@@ -1,7 +1,7 @@
 //! `yap chat`: wiring only. Arguments → settings → inputs → body →
 //! prepared request → (preview | exchange) → sink.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, IsTerminal};
 use std::path::Path;
 
 use serde_json::{Value, json};
@@ -142,7 +142,8 @@ async fn interactive_chat(
         };
         let prepared = Prepared::post(settings, "chat/completions", body::build(turn)?);
         let opts = common::options(settings, Shape::Chat, true);
-        let mut sink = TextSink::new(io::stdout().lock(), diag, args.output.reasoning);
+        let mut sink = TextSink::new(io::stdout().lock(), diag, args.output.reasoning)
+            .on_terminal(io::stdout().is_terminal());
         let spinner = Spinner::start(diag, "waiting for the model");
         let ex = exchange::run(&live, prepared, &opts, &mut sink, &spinner, cancel).await;
         spinner.stop();

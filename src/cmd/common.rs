@@ -2,7 +2,7 @@
 //! `--body`, and previewing or sending a prepared request into the sink of
 //! the chosen output mode.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 
 use serde_json::Value;
@@ -81,7 +81,9 @@ pub fn sink<'a>(
     output: &OutputArgs,
 ) -> Box<dyn Sink + 'a> {
     match mode {
-        Mode::Text => Box::new(TextSink::new(out, diag, output.reasoning)),
+        Mode::Text => Box::new(
+            TextSink::new(out, diag, output.reasoning).on_terminal(io::stdout().is_terminal()),
+        ),
         Mode::Json => Box::new(JsonSink::new(out)),
         Mode::Raw => Box::new(RawSink::new(out)),
     }

@@ -24,9 +24,10 @@ use crate::output::Sink;
 use crate::request::Prepared;
 use crate::source::{Activity, Body, Head, Source};
 use crate::stream::assemble::{Assembler, Shape};
-use crate::stream::chunk::Chunk;
+use crate::stream::chunk::{Chunk, error_object};
 use crate::stream::read::{self, ChunkReader};
 use crate::stream::sse::{SseDecoder, SseEvent};
+use crate::transport::classify;
 
 /// How one exchange is read. Plain data: no settings, no clap.
 #[derive(Clone, Debug)]
@@ -330,7 +331,7 @@ impl Reading<'_> {
         if is_sse == Some(true) {
             dec.finish();
         } else if failure.is_none() {
-            failure = read_document(&whole, self.started, asm, sink)?;
+            failure = read_document(&whole, &self.content_type, self.started, asm, sink)?;
         }
         if opts.verbose {
             self.activity.note(&format!(
@@ -384,6 +385,11 @@ impl PumpState {
             self.stop = true;
             return Ok(());
         }
+        // An event whose data is empty (a bare `data` line) is no event:
+        // not parsed, printed or counted (SPEC, Output).
+        if ev.data.trim_ascii().is_empty() {
+            return Ok(());
+        }
         sink.payload(ev.data.as_bytes(), true, at)?;
         if ev.kind == "error" {
             let value = serde_json::from_str::<Value>(ev.data)
@@ -396,9 +402,18 @@ impl PumpState {
         match self.reader.read(ev.data) {
             Ok(chunk) => {
                 asm.on_chunk(&chunk);
+                asm.on_payload(ev.data);
                 sink.chunk(&chunk)?;
                 // (`"error": null` reads as no error.)
                 if chunk.error.is_some() {
+                    self.stop = true;
+                } else if chunk.choices.is_none()
+                    && chunk.usage.is_none()
+                    && let Ok(value) = serde_json::from_str::<Value>(ev.data)
+                    && let Some(error) = error_object(&value)
+                {
+                    // A rare shape, so read twice: the payload is an error.
+                    asm.on_error(error);
                     self.stop = true;
                 }
             }
@@ -418,6 +433,7 @@ impl PumpState {
 /// `Ok(Some(failure))` when it is not the JSON document it should be.
 fn read_document(
     body: &[u8],
+    content_type: &str,
     started: Instant,
     asm: &mut Assembler,
     sink: &mut dyn Sink,
@@ -432,11 +448,25 @@ fn read_document(
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let shown: String = text.trim().chars().take(80).collect();
-            return Ok(Some(Failure::new(
-                Kind::Incomplete,
-                format!("the response is not valid JSON ({e}): {shown}"),
-            )));
+            let start = text.trim_start();
+            let html = content_type.contains("html")
+                || start
+                    .get(..5)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("<html"))
+                || start
+                    .get(..9)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("<!doctype"));
+            let message = if html {
+                let (title, _) = classify::provider_message("(an empty page)", "text/html", body);
+                format!(
+                    "the server answered with an HTML page, not the API's JSON: {title} \
+                     (a proxy or a login page in the way? check --base-url)"
+                )
+            } else {
+                let shown: String = text.trim().chars().take(80).collect();
+                format!("the response is not valid JSON ({e}): {shown}")
+            };
+            return Ok(Some(Failure::new(Kind::Incomplete, message)));
         }
     };
     let chunk: Chunk<'_> = match read::parse(text) {
@@ -449,6 +479,12 @@ fn read_document(
         }
     };
     asm.on_chunk(&chunk);
+    if chunk.choices.is_none()
+        && chunk.error.is_none()
+        && let Some(error) = error_object(&value)
+    {
+        asm.on_error(error);
+    }
     sink.chunk(&chunk)?;
     asm.set_document(value);
     Ok(None)

@@ -23,8 +23,9 @@ impl<W: Write> Sink for JsonSink<W> {
     }
 
     fn finish(&mut self, asm: &Assembler) -> io::Result<Vec<String>> {
-        if asm.choices.is_empty() && asm.error.is_some() {
-            // Nothing but an error: the error object on stderr says it all.
+        if asm.choices.is_empty() {
+            // No choice arrived: no placeholder document; the error object
+            // on stderr says what happened.
             self.out.flush()?;
             return Ok(Vec::new());
         }

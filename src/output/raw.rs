@@ -1,5 +1,6 @@
 //! `--raw`: what the server sent, as it arrives: each SSE `data` payload on
-//! its own line (JSONL; `[DONE]` is left out), or a non-streamed body byte
+//! its own line (JSONL; `[DONE]` is left out; a payload spread over several
+//! `data:` lines is joined with spaces), or a non-streamed body byte
 //! for byte with nothing added.
 
 use std::io::{self, Write};
@@ -20,11 +21,19 @@ impl<W: Write> RawSink<W> {
 
 impl<W: Write> Sink for RawSink<W> {
     fn payload(&mut self, data: &[u8], streamed: bool, _at: Duration) -> io::Result<()> {
-        self.out.write_all(data)?;
-        if streamed {
-            self.out.write_all(b"\n")?;
+        if !streamed {
+            return self.out.write_all(data);
         }
-        Ok(())
+        // A payload spread over several `data:` lines comes joined with LF:
+        // one line of JSONL, its line breaks turned into spaces.
+        let mut rest = data;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            self.out.write_all(&rest[..i])?;
+            self.out.write_all(b" ")?;
+            rest = &rest[i + 1..];
+        }
+        self.out.write_all(rest)?;
+        self.out.write_all(b"\n")
     }
 
     fn flush(&mut self) -> io::Result<()> {

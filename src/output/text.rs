@@ -1,14 +1,16 @@
 //! Text mode: choice 0's content to stdout as it arrives; the other choices
 //! (with `-n`) after the stream, each after a blank line; then one JSON line
 //! per tool call. Reasoning goes to stderr with `--reasoning`. A final
-//! newline is added unless the content already ends with one.
+//! newline is added unless the content already ends with one. On a
+//! terminal, the server's text is shown in caret notation where it holds
+//! control characters (`term::shown`); piped, it is written byte for byte.
 
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
 use super::Sink;
-use super::term::Diag;
+use super::term::{self, Diag};
 use crate::stream::assemble::{Assembler, ToolCall};
 use crate::stream::chunk::Chunk;
 
@@ -22,6 +24,11 @@ pub struct TextSink<W: Write> {
     /// Reasoning was written to stderr and not yet closed by a newline.
     reasoning_open: bool,
     warnings: Vec<String>,
+    /// stdout is a terminal: show control characters, do not send them.
+    terminal: bool,
+    /// A CR that ended the last piece, held until we know whether an LF
+    /// follows (terminal only).
+    held_cr: bool,
 }
 
 impl<W: Write> TextSink<W> {
@@ -34,12 +41,24 @@ impl<W: Write> TextSink<W> {
             ends_newline: false,
             reasoning_open: false,
             warnings: Vec::new(),
+            terminal: false,
+            held_cr: false,
         }
+    }
+
+    /// Writing to a terminal: control characters from the server are shown
+    /// in caret notation (SPEC, Output).
+    pub fn on_terminal(mut self, terminal: bool) -> TextSink<W> {
+        self.terminal = terminal;
+        self
     }
 
     fn write(&mut self, text: &str) -> io::Result<()> {
         if text.is_empty() {
             return Ok(());
+        }
+        if self.terminal {
+            return self.write_shown(text);
         }
         self.out.write_all(text.as_bytes())?;
         self.wrote = true;
@@ -47,7 +66,33 @@ impl<W: Write> TextSink<W> {
         Ok(())
     }
 
+    fn write_shown(&mut self, text: &str) -> io::Result<()> {
+        let mut piece = String::with_capacity(text.len() + 1);
+        if std::mem::take(&mut self.held_cr) {
+            piece.push('\r');
+        }
+        piece.push_str(text);
+        if piece.ends_with('\r') {
+            piece.pop();
+            self.held_cr = true;
+        }
+        self.out.write_all(term::shown(&piece).as_bytes())?;
+        self.wrote = true;
+        self.ends_newline = piece.ends_with('\n');
+        Ok(())
+    }
+
+    /// A CR still held at the end: it was not before an LF.
+    fn release_cr(&mut self) -> io::Result<()> {
+        if std::mem::take(&mut self.held_cr) {
+            self.out.write_all(b"^M")?;
+            self.ends_newline = false;
+        }
+        Ok(())
+    }
+
     fn close_line(&mut self) -> io::Result<()> {
+        self.release_cr()?;
         if self.wrote && !self.ends_newline {
             self.write("\n")?;
         }

@@ -26,12 +26,18 @@ pub struct ChoiceState {
     /// Kept unless this is choice 0 in text mode (printed as it arrives).
     pub content: String,
     pub saw_content: bool,
+    /// Reasoning text under each name a server uses (kept with `keep_all`).
+    pub reasoning_content: String,
     pub reasoning: String,
     pub refusal: Option<String>,
     pub tool_calls: BTreeMap<u32, ToolCall>,
     /// The logprobs objects of the chunks, merged (arrays concatenated).
     pub logprobs: Option<Value>,
     pub finish_reason: Option<String>,
+    /// Members of the choice and of its delta yap does not know, each with
+    /// the last value sent (kept with `keep_all`).
+    pub extra: Map<String, Value>,
+    pub message_extra: Map<String, Value>,
 }
 
 /// Which document a response is assembled into.
@@ -58,7 +64,37 @@ pub struct Assembler {
     pub done_seen: bool,
     /// A non-streamed answer, kept as the server sent it.
     document: Option<Value>,
+    /// Top-level members yap does not know, each with the last value sent.
+    extra: Map<String, Value>,
 }
+
+/// The members each level of a chunk has that the assembler reads itself.
+const KNOWN_TOP: [&str; 8] = [
+    "id",
+    "object",
+    "created",
+    "model",
+    "system_fingerprint",
+    "choices",
+    "usage",
+    "error",
+];
+const KNOWN_CHOICE: [&str; 6] = [
+    "index",
+    "delta",
+    "message",
+    "text",
+    "finish_reason",
+    "logprobs",
+];
+const KNOWN_DELTA: [&str; 6] = [
+    "role",
+    "content",
+    "reasoning_content",
+    "reasoning",
+    "refusal",
+    "tool_calls",
+];
 
 impl Assembler {
     /// `keep_all`: keep every text (for `--json`); otherwise choice 0's
@@ -114,10 +150,13 @@ impl Assembler {
                     state.content.push_str(text);
                 }
             }
-            if let Some(text) = delta.reasoning_text()
-                && self.keep_all
-            {
-                state.reasoning.push_str(text);
+            if self.keep_all {
+                if let Some(text) = delta.reasoning_content.as_deref() {
+                    state.reasoning_content.push_str(text);
+                }
+                if let Some(text) = delta.reasoning.as_deref() {
+                    state.reasoning.push_str(text);
+                }
             }
             if let Some(text) = delta.refusal.as_deref().filter(|t| !t.is_empty()) {
                 state.refusal.get_or_insert_with(String::new).push_str(text);
@@ -137,6 +176,56 @@ impl Assembler {
         }
         if let Some(err) = chunk.error() {
             self.error = Some(err);
+        }
+    }
+
+    /// The members of a payload the chunk types do not read, kept where
+    /// they came (`--json` only: without `keep_all` this does nothing).
+    pub fn on_payload(&mut self, data: &str) {
+        if !self.keep_all {
+            return;
+        }
+        let Ok(Value::Object(top)) = serde_json::from_str::<Value>(data) else {
+            return;
+        };
+        for (key, value) in top {
+            if key == "choices" {
+                let Value::Array(choices) = value else {
+                    continue;
+                };
+                for (pos, choice) in choices.into_iter().enumerate() {
+                    self.choice_extras(pos, choice);
+                }
+            } else if !KNOWN_TOP.contains(&key.as_str()) {
+                self.extra.insert(key, value);
+            }
+        }
+    }
+
+    fn choice_extras(&mut self, pos: usize, choice: Value) {
+        let Value::Object(choice) = choice else {
+            return;
+        };
+        let index = choice
+            .get("index")
+            .and_then(Value::as_u64)
+            .and_then(|i| u32::try_from(i).ok())
+            .or_else(|| u32::try_from(pos).ok());
+        let Some(state) = index.and_then(|i| self.choices.get_mut(&i)) else {
+            return;
+        };
+        for (key, value) in choice {
+            if key == "delta" || key == "message" {
+                if let Value::Object(delta) = value {
+                    for (k, v) in delta {
+                        if !KNOWN_DELTA.contains(&k.as_str()) {
+                            state.message_extra.insert(k, v);
+                        }
+                    }
+                }
+            } else if !KNOWN_CHOICE.contains(&key.as_str()) {
+                state.extra.insert(key, value);
+            }
         }
     }
 
@@ -176,27 +265,38 @@ impl Assembler {
             .iter()
             .map(|(index, c)| match self.shape {
                 Shape::Chat => choice_document(*index, c),
-                Shape::Completion => json!({
-                    "index": index,
-                    "text": c.content,
-                    "logprobs": c.logprobs,
-                    "finish_reason": c.finish_reason,
-                }),
+                Shape::Completion => with_extra(
+                    json!({
+                        "index": index,
+                        "text": c.content,
+                        "logprobs": c.logprobs,
+                        "finish_reason": c.finish_reason,
+                    }),
+                    &c.extra,
+                ),
             })
             .collect();
         doc.insert("choices".into(), Value::Array(choices));
         doc.insert("usage".into(), self.usage.clone().unwrap_or(Value::Null));
+        for (key, value) in &self.extra {
+            doc.entry(key.clone()).or_insert_with(|| value.clone());
+        }
         Value::Object(doc)
     }
 
     /// The verdict SPEC's exit-code table gives this response.
     pub fn check(&self) -> Result<(), Failure> {
         if let Some(err) = &self.error {
+            let when = if self.document.is_some() {
+                ""
+            } else {
+                " mid-stream"
+            };
             return Err(Failure {
                 kind: Kind::Incomplete,
                 status: None,
                 message: format!(
-                    "the server reported an error mid-stream: {}",
+                    "the server reported an error{when}: {}",
                     crate::error::fold_whitespace(&error_message(err))
                 ),
                 extra: machine_fields(err),
@@ -270,8 +370,11 @@ fn choice_document(index: u32, c: &ChoiceState) -> Value {
     if let Some(r) = &c.refusal {
         msg.insert("refusal".into(), json!(r));
     }
+    if !c.reasoning_content.is_empty() {
+        msg.insert("reasoning_content".into(), json!(c.reasoning_content));
+    }
     if !c.reasoning.is_empty() {
-        msg.insert("reasoning_content".into(), json!(c.reasoning));
+        msg.insert("reasoning".into(), json!(c.reasoning));
     }
     if !c.tool_calls.is_empty() {
         let calls: Vec<Value> = c
@@ -287,12 +390,28 @@ fn choice_document(index: u32, c: &ChoiceState) -> Value {
             .collect();
         msg.insert("tool_calls".into(), Value::Array(calls));
     }
-    json!({
-        "index": index,
-        "message": Value::Object(msg),
-        "logprobs": c.logprobs,
-        "finish_reason": c.finish_reason,
-    })
+    for (key, value) in &c.message_extra {
+        msg.entry(key.clone()).or_insert_with(|| value.clone());
+    }
+    with_extra(
+        json!({
+            "index": index,
+            "message": Value::Object(msg),
+            "logprobs": c.logprobs,
+            "finish_reason": c.finish_reason,
+        }),
+        &c.extra,
+    )
+}
+
+/// `obj` with the members of `extra` it does not have yet.
+fn with_extra(mut obj: Value, extra: &Map<String, Value>) -> Value {
+    if let Value::Object(map) = &mut obj {
+        for (key, value) in extra {
+            map.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+    }
+    obj
 }
 
 /// Merge one chunk's logprobs object into what came before: arrays are
@@ -404,6 +523,33 @@ mod tests {
             &[r#"{"choices":[{"index":0,"delta":{},"finish_reason":"content_filter"}]}"#],
         );
         assert_eq!(asm.check().unwrap_err().kind, Kind::ContentFilter);
+    }
+
+    #[test]
+    fn unknown_members_are_kept_where_they_came_with_the_last_value() {
+        let mut asm = Assembler::new(true);
+        for line in [
+            r#"{"id":"c","session_id":"s1","choices":[{"index":0,"completion_id":"a","delta":{"role":"assistant","content":"Hi","id":"m1"}}]}"#,
+            r#"{"id":"c","session_id":"s2","choices":[{"index":0,"completion_id":"b","delta":{"content":"!","reasoning":"r"},"finish_reason":"stop"}]}"#,
+        ] {
+            asm.on_chunk(&crate::stream::read::parse(line).unwrap());
+            asm.on_payload(line);
+        }
+        let doc = asm.to_document();
+        assert_eq!(doc["session_id"], json!("s2"));
+        assert_eq!(doc["choices"][0]["completion_id"], json!("b"));
+        assert_eq!(doc["choices"][0]["message"]["id"], json!("m1"));
+        assert_eq!(doc["choices"][0]["message"]["content"], json!("Hi!"));
+        assert_eq!(doc["choices"][0]["message"]["reasoning"], json!("r"));
+        assert!(
+            doc["choices"][0]["message"]
+                .get("reasoning_content")
+                .is_none()
+        );
+        // Text mode keeps none of it.
+        let mut text = Assembler::new(false);
+        text.on_payload(r#"{"session_id":"s"}"#);
+        assert!(text.to_document().get("session_id").is_none());
     }
 
     #[test]

@@ -177,6 +177,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
     }
 }
 
+/// A payload that is an error object itself rather than a chunk with an
+/// `error` member (vLLM's `{"object": "error", "message": …}`).
+pub fn error_object(value: &Value) -> Option<Value> {
+    let obj = value.as_object()?;
+    (obj.get("object").and_then(Value::as_str) == Some("error") && obj.contains_key("message"))
+        .then(|| value.clone())
+}
+
 /// The message of an `error` member (an object or a string) or an
 /// `event: error` payload.
 pub fn error_message(error: &Value) -> String {

@@ -357,6 +357,95 @@ mod tests {
         );
     }
 
+    // One test per WHATWG event-stream rule (HTML §9.2.6).
+
+    #[test]
+    fn rule_lf_cr_and_crlf_each_end_a_line() {
+        for end in ["\n", "\r", "\r\n"] {
+            let input = format!("data: x{end}{end}data: y{end}{end}");
+            assert_eq!(
+                events(input.as_bytes()),
+                vec![ev("message", "x", ""), ev("message", "y", "")],
+                "{end:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rule_one_leading_bom_is_ignored() {
+        assert_eq!(
+            events(b"\xEF\xBB\xBFdata: a\n\n"),
+            vec![ev("message", "a", "")]
+        );
+    }
+
+    #[test]
+    fn rule_a_field_with_no_colon_has_an_empty_value() {
+        // `data` alone adds an empty line; `event` alone resets the type.
+        assert_eq!(
+            events(b"data\ndata: x\n\nevent: e\nevent\ndata: y\n\n"),
+            vec![ev("message", "\nx", ""), ev("message", "y", "")]
+        );
+    }
+
+    #[test]
+    fn rule_one_leading_space_is_stripped_from_the_value() {
+        assert_eq!(
+            events(b"data:a\n\ndata: b\n\ndata:  c\n\n"),
+            vec![
+                ev("message", "a", ""),
+                ev("message", "b", ""),
+                ev("message", " c", "")
+            ]
+        );
+    }
+
+    #[test]
+    fn rule_data_lines_join_with_lf_and_the_last_lf_goes() {
+        assert_eq!(
+            events(b"data: a\ndata:\ndata: b\n\n"),
+            vec![ev("message", "a\n\nb", "")]
+        );
+    }
+
+    #[test]
+    fn rule_a_block_with_empty_data_is_not_dispatched() {
+        // No data line at all: nothing, and the type does not leak on.
+        assert_eq!(
+            events(b"event: ping\n\nid: 3\n\ndata: x\n\n"),
+            vec![ev("message", "x", "3")]
+        );
+    }
+
+    #[test]
+    fn rule_comments_and_unknown_fields_are_ignored() {
+        assert_eq!(
+            events(b": keep-alive\nfoo: bar\ndata: x\nDATA: y\n\n"),
+            vec![ev("message", "x", "")]
+        );
+    }
+
+    #[test]
+    fn rule_retry_is_ignored_whatever_its_value() {
+        assert_eq!(
+            events(b"retry: 10\nretry: abc\nretry\nretry: -1\ndata: x\n\n"),
+            vec![ev("message", "x", "")]
+        );
+    }
+
+    #[test]
+    fn rule_id_persists_an_empty_id_resets_and_a_nul_is_ignored() {
+        assert_eq!(
+            events(b"id: 1\ndata: a\n\ndata: b\n\nid: 2\x003\ndata: c\n\nid:\ndata: d\n\n"),
+            vec![
+                ev("message", "a", "1"),
+                ev("message", "b", "1"),
+                ev("message", "c", "1"),
+                ev("message", "d", "")
+            ]
+        );
+    }
+
     proptest! {
         #[test]
         fn any_chunking_gives_the_same_events(

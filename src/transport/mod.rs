@@ -313,10 +313,15 @@ impl Transport {
         };
         match status.as_u16() {
             401 | 403 => text.push_str(" (check the API key and --auth)"),
-            404 => text.push_str(&format!(
-                " ({} {}; check --base-url and the model)",
-                req.method, req.url
-            )),
+            404 => {
+                let asks_model = req.body.as_ref().is_some_and(|b| b.get("model").is_some());
+                let check = if asks_model {
+                    "check --base-url and the model"
+                } else {
+                    "check --base-url"
+                };
+                text.push_str(&format!(" ({} {}; {check})", req.method, req.url));
+            }
             _ => {}
         }
         let mut failure =

@@ -200,7 +200,7 @@ fn wrong_bodies_after_a_200() {
         &[],
         8,
         "",
-        "not valid JSON",
+        "an HTML page, not the API's JSON: Login (",
     );
     fault(
         Reply::json(200, ""),

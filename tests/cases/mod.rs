@@ -11,6 +11,7 @@ mod generated; // completions/ and man/ match the clap definition
 mod models; // yap models: shapes, filters, --long, show
 mod output; // --json, --raw, --usage, --reasoning, n>1, closed stdout
 mod preview; // --dry-run and --curl
+mod providers; // other servers' streams and errors: empty events, error chunks, unknown fields, controls
 mod seam; // an exchange from memory prints what the live one prints; the exchange value
 mod secrets; // the key never appears anywhere
 mod streams; // every SSE fixture, cut three ways

@@ -189,3 +189,37 @@ fn event_error_mid_stream_is_exit_8_with_message() {
         stderr(&out)
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Every stream fixture gives exactly its expected events, however the
+    /// reads are cut.
+    #[test]
+    fn every_fixture_gives_its_events_under_random_splits(
+        pick in 0usize..1000,
+        mut cuts in proptest::collection::vec(0usize..5000, 0..24),
+    ) {
+        use yap::stream::sse::decode_all;
+        let streams: Vec<Value> = manifest().into_iter().filter(|e| e["kind"] == "stream").collect();
+        let entry = &streams[pick % streams.len()];
+        let body = fixture(entry["file"].as_str().unwrap());
+        let events_file = entry["expected"]["events"].as_str().unwrap();
+        let want: Vec<(String, String, String)> = String::from_utf8(fixture(events_file))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                (
+                    v["type"].as_str().unwrap().to_string(),
+                    v["data"].as_str().unwrap().to_string(),
+                    v["lastEventId"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        for c in &mut cuts {
+            *c %= body.len() + 1;
+        }
+        cuts.sort_unstable();
+        proptest::prop_assert_eq!(decode_all(&body, &cuts), want, "{}", events_file);
+    }
+}
