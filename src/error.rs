@@ -18,6 +18,9 @@ pub enum Kind {
     Server,
     Network,
     Incomplete,
+    /// The answer fails `--json-object` or `--schema` (exit 8, like an
+    /// incomplete answer, with its own word).
+    InvalidOutput,
     ContentFilter,
     Interrupted,
     Other,
@@ -33,7 +36,7 @@ impl Kind {
             Kind::RateLimited => 5,
             Kind::Server => 6,
             Kind::Network => 7,
-            Kind::Incomplete => 8,
+            Kind::Incomplete | Kind::InvalidOutput => 8,
             Kind::ContentFilter => 9,
             Kind::Interrupted => 130,
         }
@@ -49,6 +52,7 @@ impl Kind {
             Kind::Server => "server",
             Kind::Network => "network",
             Kind::Incomplete => "incomplete",
+            Kind::InvalidOutput => "invalid_output",
             Kind::ContentFilter => "content_filter",
             Kind::Interrupted => "interrupted",
             Kind::Other => "other",

@@ -18,4 +18,6 @@ pub mod output;
 pub mod request;
 pub mod source;
 pub mod stream;
+pub mod structured;
+pub mod tools;
 pub mod transport;

@@ -54,9 +54,31 @@ pub struct ChatArgs {
     #[arg(long, value_name = "ID", help_heading = "Request")]
     pub user: Option<String>,
 
-    /// Ask for a JSON object (response_format json_object)
+    /// Ask for a JSON object (response_format json_object) and check the answer is one
     #[arg(long, help_heading = "Request")]
     pub json_object: bool,
+
+    /// Ask for JSON a schema accepts (response_format json_schema) and check it:
+    /// a file or inline JSON
+    #[arg(
+        long,
+        value_name = "PATH|JSON",
+        conflicts_with = "json_object",
+        help_heading = "Request"
+    )]
+    pub schema: Option<String>,
+
+    /// The name an inline --schema is sent under [default: response]
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "schema",
+        help_heading = "Request"
+    )]
+    pub schema_name: Option<String>,
+
+    #[command(flatten)]
+    pub tools: ToolArgs,
 
     #[command(flatten)]
     pub sampling: SamplingArgs,
@@ -111,6 +133,50 @@ pub struct CompleteArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Tools the model may call, and the local commands that answer them.
+#[derive(Debug, Args, Default)]
+pub struct ToolArgs {
+    /// A tool the model may call: a JSON or TOML file, or inline JSON; an OpenAI tool
+    /// object, an array of them, or a bare function object (repeatable)
+    #[arg(long = "tool", value_name = "PATH|JSON", help_heading = "Tools")]
+    pub tools: Vec<String>,
+
+    /// tool_choice of the first request: auto, none, required, or a tool's NAME
+    #[arg(long, value_name = "CHOICE", help_heading = "Tools")]
+    pub tool_choice: Option<String>,
+
+    /// parallel_tool_calls
+    #[arg(long, value_name = "BOOL", help_heading = "Tools")]
+    pub parallel_tool_calls: Option<bool>,
+
+    /// Run COMMAND (with sh -c, the call's arguments as JSON on stdin) when the model
+    /// calls NAME, and send its stdout back (repeatable)
+    #[arg(long = "tool-cmd", value_name = "NAME=COMMAND", help_heading = "Tools")]
+    pub tool_cmds: Vec<String>,
+
+    /// The most model requests a tool loop makes [default: 8]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "N",
+        help_heading = "Tools"
+    )]
+    pub max_steps: Option<u32>,
+
+    /// Kill a tool command (and its children) after this many seconds [default: 60]
+    #[arg(
+        allow_negative_numbers = true,
+        long,
+        value_name = "S",
+        help_heading = "Tools"
+    )]
+    pub tool_timeout: Option<f64>,
+
+    /// Ask on the terminal before each tool command runs
+    #[arg(long, help_heading = "Tools")]
+    pub confirm: bool,
 }
 
 /// Where the prompt comes from.

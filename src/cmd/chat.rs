@@ -1,8 +1,9 @@
 //! `yap chat`: wiring only. Arguments → settings → inputs → body →
 //! prepared request → (preview | exchange) → sink.
 
-use std::io::{self, BufRead, IsTerminal};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -19,6 +20,9 @@ use crate::output::text::TextSink;
 use crate::request::Prepared;
 use crate::request::chat::{self as body, ChatInputs};
 use crate::stream::assemble::Shape;
+use crate::structured;
+use crate::tools::command::Limits;
+use crate::tools::{self, Toolbox, steps};
 
 pub async fn run(
     conn: &ConnArgs,
@@ -63,6 +67,16 @@ pub async fn run(
         .into());
     }
 
+    let toolbox = Toolbox::from_args(&args.tools.tools, &args.tools.tool_cmds)?;
+    let format = match (&args.schema, args.json_object) {
+        (Some(schema), _) => Some(structured::schema(schema, args.schema_name.as_deref())?),
+        (None, true) => Some(structured::json_object()),
+        (None, false) => None,
+    };
+    let (response_format, check) = match format {
+        Some(f) => (Some(f.response_format), Some(f.expect)),
+        None => (None, None),
+    };
     let inputs = ChatInputs {
         model: settings.require_model()?.to_string(),
         system,
@@ -72,16 +86,66 @@ pub async fn run(
         sampling: common::sampling(&args.sampling)?,
         max_completion_tokens: args.max_completion_tokens,
         user: args.user.clone(),
-        json_object: args.json_object,
+        response_format,
+        tools: toolbox.definitions(),
+        tool_choice: args.tools.tool_choice.as_deref().map(tools::tool_choice),
+        parallel_tool_calls: args.tools.parallel_tool_calls,
         layers: common::layers(&settings, body_flag, &args.body),
     };
     if interactive {
         return interactive_chat(&settings, inputs, args, diag, cancel).await;
     }
-    let prepared = Prepared::post(&settings, "chat/completions", body::build(inputs)?);
+    let body = body::build(inputs)?;
+    let looping = toolbox.runs_commands();
+    if looping
+        && body
+            .get("n")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(1)
+            > 1
+    {
+        return Err(Failure::usage(
+            "a tool loop (--tool-cmd or a tool's command) needs one choice: drop -n (or n in the body)",
+        )
+        .into());
+    }
+    let max_steps = args.tools.max_steps.unwrap_or(8);
+    if max_steps == 0 {
+        return Err(Failure::usage("--max-steps 0: a loop makes at least one request").into());
+    }
+    let tool_timeout = match args.tools.tool_timeout {
+        None => Duration::from_secs(60),
+        Some(t) if t.is_finite() && t > 0.0 && t < 1e9 => Duration::from_secs_f64(t),
+        Some(t) => {
+            return Err(Failure::usage(format!(
+                "--tool-timeout {t}: expected a positive number of seconds"
+            ))
+            .into());
+        }
+    };
+    let prepared = Prepared::post(&settings, "chat/completions", body);
     if common::preview(conn, &settings, &prepared, diag)? {
+        list_commands(&toolbox)?;
         return Ok(());
     }
+    let tools = if looping {
+        Some(steps::Plan {
+            toolbox: &toolbox,
+            max_steps,
+            limits: Limits {
+                timeout: tool_timeout,
+                hidden_env: settings.key_variables(),
+                max_output: settings.max_size,
+            },
+            confirm: if args.tools.confirm {
+                Some(steps::Confirm::open()?)
+            } else {
+                None
+            },
+        })
+    } else {
+        None
+    };
     common::send_and_print(
         &settings,
         prepared,
@@ -89,9 +153,28 @@ pub async fn run(
         diag,
         mode,
         Shape::Chat,
+        common::Extras { tools, check },
         cancel,
     )
     .await
+}
+
+/// After `--dry-run` or `--curl`: every command the run may start, as
+/// shell comments (so that a `--curl` line still runs as it is).
+fn list_commands(toolbox: &Toolbox) -> io::Result<()> {
+    let commands = toolbox.commands();
+    if commands.is_empty() {
+        return Ok(());
+    }
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "# tool commands this run may start (sh -c, arguments as JSON on stdin):"
+    )?;
+    for (name, command) in commands {
+        writeln!(out, "#   {name}: {}", command.replace('\n', "\n#     "))?;
+    }
+    Ok(())
 }
 
 /// A chat on a terminal: each line a user message, each answer streamed,
@@ -148,7 +231,7 @@ async fn interactive_chat(
         let ex = exchange::run(&live, prepared, &opts, &mut sink, &spinner, cancel).await;
         spinner.stop();
         let ex = ex?;
-        common::report(&ex, args.output.usage, diag);
+        common::report(&ex.warnings, &ex, args.output.usage, diag);
         if let Some(f) = &ex.failure {
             if f.kind == Kind::Interrupted {
                 return ex.into_result().map_err(Into::into);

@@ -23,6 +23,8 @@ use crate::request::params::{Layers, Sampling, parse_body_object, parse_logit_bi
 use crate::request::{Prepared, preview};
 use crate::source::live::{self, Live};
 use crate::stream::assemble::Shape;
+use crate::structured;
+use crate::tools::steps;
 
 /// The sampling flags as plain values (`--logit-bias` checked here).
 pub fn sampling(args: &SamplingArgs) -> Result<Sampling, Failure> {
@@ -166,7 +168,18 @@ pub fn preview(
     Ok(true)
 }
 
-/// Send `req` and print the answer in `mode`; warnings and usage after it.
+/// What a chat may add to one exchange: a tool loop above it (when a tool
+/// has a command) and a check of the final answer (`--json-object`,
+/// `--schema`) after it.
+#[derive(Default)]
+pub struct Extras<'a> {
+    pub tools: Option<steps::Plan<'a>>,
+    pub check: Option<structured::Expect>,
+}
+
+/// Send `req` (and, with a tool loop, the steps after it) and print the
+/// answer in `mode`; warnings, usage and the answer's check after it.
+#[allow(clippy::too_many_arguments)]
 pub async fn send_and_print(
     settings: &Settings,
     req: Prepared,
@@ -174,23 +187,72 @@ pub async fn send_and_print(
     diag: Diag,
     mode: Mode,
     shape: Shape,
+    extras: Extras<'_>,
     cancel: &Cancel,
 ) -> anyhow::Result<()> {
     let live = live(settings, diag)?;
-    let opts = options(settings, shape, mode == Mode::Json);
-    let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let mut sink = sink(mode, out, diag, output);
+    // The check reads the final content: keep it in text mode too.
+    let opts = options(
+        settings,
+        shape,
+        mode == Mode::Json || extras.check.is_some(),
+    );
+    let terminal = io::stdout().is_terminal();
     let spinner = Spinner::start(diag, "waiting for the model");
-    let exchange = exchange::run(&live, req, &opts, sink.as_mut(), &spinner, cancel).await;
-    spinner.stop();
-    let exchange = exchange?;
-    report(&exchange, output.usage, diag);
-    exchange.into_result().map_err(Into::into)
+    let (last, loop_failure, warnings) = match extras.tools {
+        Some(mut plan) => {
+            let out = steps::Output {
+                mode,
+                diag,
+                reasoning: output.reasoning,
+                terminal,
+                verbose: settings.verbose,
+            };
+            let finished = steps::run(
+                &mut plan,
+                &live,
+                req,
+                &opts,
+                &out,
+                &spinner,
+                cancel,
+                &mut |_step| {},
+            )
+            .await;
+            spinner.stop();
+            let finished = finished?;
+            (finished.last, finished.failure, finished.warnings)
+        }
+        None => {
+            let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+            let mut sink = sink(mode, out, diag, output);
+            let exchange = exchange::run(&live, req, &opts, sink.as_mut(), &spinner, cancel).await;
+            spinner.stop();
+            let exchange = exchange?;
+            let warnings = exchange.warnings.clone();
+            (exchange, None, warnings)
+        }
+    };
+    report(&warnings, &last, output.usage, diag);
+    let failure = loop_failure.or_else(|| last.failure.clone());
+    if let Some(failure) = failure {
+        return Err(failure.into());
+    }
+    if let Some(expect) = &extras.check {
+        let violations = structured::violations(expect, &last.document());
+        if !violations.is_empty() {
+            for v in &violations {
+                diag.line(v);
+            }
+            return Err(structured::invalid(&violations, expect).into());
+        }
+    }
+    Ok(())
 }
 
 /// Warnings and `--usage` on stderr, after the answer.
-pub fn report(exchange: &Exchange, usage: bool, diag: Diag) {
-    for w in &exchange.warnings {
+pub fn report(warnings: &[String], exchange: &Exchange, usage: bool, diag: Diag) {
+    for w in warnings {
         diag.warn(w);
     }
     // (An exchange that got no response has no usage to speak of.)

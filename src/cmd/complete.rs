@@ -57,6 +57,7 @@ pub async fn run(
         diag,
         mode,
         Shape::Completion,
+        common::Extras::default(),
         cancel,
     )
     .await

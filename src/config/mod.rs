@@ -321,6 +321,19 @@ impl Settings {
         Err(Failure::usage(self.no_key_message()))
     }
 
+    /// The variables a key could come from (the defaults and the one
+    /// named by `--api-key-env` or the profile): kept out of the
+    /// environment of the commands yap starts for tools.
+    pub fn key_variables(&self) -> Vec<String> {
+        let mut vars = vec!["YAP_API_KEY".to_string(), "OPENAI_API_KEY".to_string()];
+        if let Some(KeySource::Var { name, .. }) = &self.key.source
+            && !vars.contains(name)
+        {
+            vars.push(name.clone());
+        }
+        vars
+    }
+
     /// With neither a key nor an `api_key_cmd` (and auth not `none`): what
     /// the real request would fail with, for `--dry-run` and `--curl` to
     /// warn about.

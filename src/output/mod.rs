@@ -42,3 +42,17 @@ pub enum Mode {
     Json,
     Raw,
 }
+
+/// A sink that prints nothing (a tool loop's steps in `--json` mode: only
+/// the final document is printed).
+pub struct NullSink;
+
+impl Sink for NullSink {
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, _asm: &Assembler) -> io::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+}

@@ -94,6 +94,13 @@ impl Diag {
         let _ = io::stderr().lock().write_all(line.as_bytes());
     }
 
+    /// A line that belongs to an error (a violation of `--schema`): shown
+    /// even with `-q`.
+    pub fn line(&self, message: &str) {
+        let line = format!("yap: {}\n", self.plain(message));
+        let _ = io::stderr().lock().write_all(line.as_bytes());
+    }
+
     /// A `-v` line or a retry notice.
     pub fn note(&self, message: &str) {
         if self.quiet {

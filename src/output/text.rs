@@ -29,6 +29,7 @@ pub struct TextSink<W: Write> {
     /// A CR that ended the last piece, held until we know whether an LF
     /// follows (terminal only).
     held_cr: bool,
+    print_calls: bool,
 }
 
 impl<W: Write> TextSink<W> {
@@ -43,6 +44,7 @@ impl<W: Write> TextSink<W> {
             warnings: Vec::new(),
             terminal: false,
             held_cr: false,
+            print_calls: true,
         }
     }
 
@@ -107,22 +109,45 @@ impl<W: Write> TextSink<W> {
     }
 
     fn tool_call_line(&mut self, call: &ToolCall) -> io::Result<()> {
-        let line = match serde_json::from_str::<Value>(if call.arguments.trim().is_empty() {
-            "{}"
-        } else {
-            &call.arguments
-        }) {
-            Ok(args) => json!({"id": call.id, "name": call.name, "arguments": args}),
-            Err(_) => {
-                self.warnings.push(format!(
-                    "the arguments of tool call {} ({}) are not valid JSON; printed as arguments_raw",
-                    call.id, call.name
-                ));
+        let (line, warning) = tool_call_line(call);
+        self.warnings.extend(warning);
+        self.write(&line)
+    }
+
+    /// Leave tool calls out of `finish` (a tool loop prints the calls it
+    /// does not run itself, with [`tool_call_line`]).
+    pub fn hold_tool_calls(mut self) -> TextSink<W> {
+        self.print_calls = false;
+        self
+    }
+}
+
+/// A tool call as text mode prints it: one JSON object and a newline, with
+/// a warning when its arguments are not valid JSON (printed raw).
+pub fn tool_call_line(call: &ToolCall) -> (String, Option<String>) {
+    let args = if call.arguments.trim().is_empty() {
+        "{}"
+    } else {
+        &call.arguments
+    };
+    match serde_json::from_str::<Value>(args) {
+        Ok(args) => (
+            format!(
+                "{}\n",
+                json!({"id": call.id, "name": call.name, "arguments": args})
+            ),
+            None,
+        ),
+        Err(_) => (
+            format!(
+                "{}\n",
                 json!({"id": call.id, "name": call.name, "arguments_raw": call.arguments})
-            }
-        };
-        self.write(&line.to_string())?;
-        self.write("\n")
+            ),
+            Some(format!(
+                "the arguments of tool call {} ({}) are not valid JSON; printed as arguments_raw",
+                call.id, call.name
+            )),
+        ),
     }
 }
 
@@ -167,9 +192,11 @@ impl<W: Write> Sink for TextSink<W> {
             self.write(&choice.content)?;
             self.close_line()?;
         }
-        for choice in asm.choices.values() {
-            for call in choice.tool_calls.values() {
-                self.tool_call_line(call)?;
+        if self.print_calls {
+            for choice in asm.choices.values() {
+                for call in choice.tool_calls.values() {
+                    self.tool_call_line(call)?;
+                }
             }
         }
         self.out.flush()?;

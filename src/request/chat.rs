@@ -21,8 +21,13 @@ pub struct ChatInputs {
     pub sampling: Sampling,
     pub max_completion_tokens: Option<u64>,
     pub user: Option<String>,
-    /// `response_format: {"type": "json_object"}`.
-    pub json_object: bool,
+    /// `response_format` (`--json-object`, `--schema`).
+    pub response_format: Option<Value>,
+    /// The `tools` yap declares (`--tool`); empty sends none, so a `tools`
+    /// field from `--body` or `-o` goes as given.
+    pub tools: Vec<Value>,
+    pub tool_choice: Option<Value>,
+    pub parallel_tool_calls: Option<bool>,
     pub layers: Layers,
 }
 
@@ -35,8 +40,17 @@ pub fn build(inputs: ChatInputs) -> Result<Value, Failure> {
     if let Some(user) = &inputs.user {
         named.insert("user".into(), json!(user));
     }
-    if inputs.json_object {
-        named.insert("response_format".into(), json!({"type": "json_object"}));
+    if let Some(format) = inputs.response_format {
+        named.insert("response_format".into(), format);
+    }
+    if !inputs.tools.is_empty() {
+        named.insert("tools".into(), Value::Array(inputs.tools));
+    }
+    if let Some(choice) = inputs.tool_choice {
+        named.insert("tool_choice".into(), choice);
+    }
+    if let Some(parallel) = inputs.parallel_tool_calls {
+        named.insert("parallel_tool_calls".into(), json!(parallel));
     }
     named.insert("model".into(), Value::String(inputs.model));
     let mut messages = Vec::new();

@@ -6,7 +6,8 @@ use serde_json::json;
 use crate::support::*;
 
 fn sent(dir: &Scratch, args: &[&str]) -> serde_json::Value {
-    let server = Server::one(Reply::sse(stream_of(&["ok"])));
+    // A JSON object: `--json-object` checks the answer is one.
+    let server = Server::one(Reply::sse(stream_of(&["{\"ok\":true}"])));
     chat(dir, &server).args(args).assert().success();
     server.only_request().json()
 }
