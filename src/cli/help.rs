@@ -125,6 +125,14 @@ const CHAT: &[(&str, &str)] = &[
         "yap chat -m gpt-4o-mini --dry-run \"hi\"",
     ),
     (
+        "A tool answered by a local command (the call's arguments on its stdin)",
+        "yap chat -m gpt-4o-mini --tool weather.json --tool-cmd 'get_weather=./weather.sh' \"Rain in Oslo?\"",
+    ),
+    (
+        "An answer checked against a JSON Schema (exit 8 when it does not fit)",
+        "yap chat -m gpt-4o-mini --schema person.schema.json -f bio.txt \"Extract the person\"",
+    ),
+    (
         "An interactive chat (no prompt, stdin on a terminal)",
         "yap chat -m gpt-4o-mini",
     ),
