@@ -333,6 +333,7 @@ impl Reading<'_> {
         } else if failure.is_none() {
             failure = read_document(&whole, &self.content_type, self.started, asm, sink)?;
         }
+        let sink_warnings = sink.finish(asm)?;
         if opts.verbose {
             self.activity.note(&format!(
                 "* {} bytes in {} ms",
@@ -340,7 +341,6 @@ impl Reading<'_> {
                 self.started.elapsed().as_millis()
             ));
         }
-        let sink_warnings = sink.finish(asm)?;
         ex.warnings = asm.warnings();
         ex.warnings.extend(sink_warnings);
         ex.failure = match (failure, state.malformed) {
