@@ -129,6 +129,7 @@ pub fn run(cli: Cli) -> ExitCode {
 fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> {
     match &cli.command {
         Command::Config(args) => crate::cmd::config::run(&cli.conn, args, env, diag),
+        Command::Templates(args) => crate::cmd::templates::run(&cli.conn, args, env),
         Command::Completions { shell } => print_completions(*shell),
         Command::Man { dir } => print_man(dir.as_deref()),
         Command::Chat(args) => block_on(async {

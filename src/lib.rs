@@ -19,5 +19,6 @@ pub mod request;
 pub mod source;
 pub mod stream;
 pub mod structured;
+pub mod template;
 pub mod tools;
 pub mod transport;

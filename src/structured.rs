@@ -58,6 +58,12 @@ pub fn schema(arg: &str, name: Option<&str>) -> Result<Format, Failure> {
             .map_err(|e| Failure::usage(format!("--schema {arg}: not valid JSON: {e}")))?;
         (v, format!("--schema {arg}"))
     };
+    schema_value(value, name, &from)
+}
+
+/// A schema (or a `{name, schema, strict}` object) already read; `from`
+/// names where it came from in messages.
+pub fn schema_value(value: Value, name: Option<&str>, from: &str) -> Result<Format, Failure> {
     let Value::Object(obj) = &value else {
         return Err(Failure::usage(format!(
             "{from}: a JSON Schema must be a JSON object"

@@ -11,6 +11,34 @@ pub struct ChatArgs {
     #[command(flatten)]
     pub prompt: PromptArgs,
 
+    /// A saved prompt: templates/NAME.toml beside the config file, or a PATH
+    /// (with / or ending in .toml)
+    #[arg(
+        short = 'T',
+        long,
+        value_name = "NAME|PATH",
+        help_heading = "Templates"
+    )]
+    pub template: Option<String>,
+
+    /// A template variable, NAME=VALUE (repeatable)
+    #[arg(long = "var", value_name = "NAME=VALUE", help_heading = "Templates")]
+    pub vars: Vec<String>,
+
+    /// Save this command line's -s, -m, request flags, -o, --body, --schema, --tool,
+    /// --tool-cmd and PROMPT words as templates/NAME.toml; send nothing
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with = "template",
+        help_heading = "Templates"
+    )]
+    pub save: Option<String>,
+
+    /// With --save: replace a template that exists
+    #[arg(long, requires = "save", help_heading = "Templates")]
+    pub force: bool,
+
     /// The model [env: YAP_MODEL] [profile: model]
     #[arg(short, long, value_name = "M", help_heading = "Request")]
     pub model: Option<String>,

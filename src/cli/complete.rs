@@ -47,6 +47,30 @@ pub fn auth_styles() -> Vec<CompletionCandidate> {
     .collect()
 }
 
+/// `-T` and `templates show` values: the template names of the folder
+/// beside the config file yap would read.
+pub fn template_names(current: &OsStr) -> Vec<CompletionCandidate> {
+    let prefix = current.to_string_lossy();
+    let Some(path) = config_file_path() else {
+        return Vec::new();
+    };
+    crate::template::names(&crate::template::folder(&path))
+        .into_iter()
+        .filter(|name| name.starts_with(prefix.as_ref()))
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
+/// The config file yap would read (`YAP_CONFIG`, else the XDG path).
+fn config_file_path() -> Option<std::path::PathBuf> {
+    let vars: Vec<(String, String)> = ["YAP_CONFIG", "XDG_CONFIG_HOME", "HOME"]
+        .into_iter()
+        .filter_map(|name| Some((name.to_string(), std::env::var(name).ok()?)))
+        .collect();
+    let env = crate::config::Env::from_pairs(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    crate::config::config_path(&Default::default(), &env).ok()
+}
+
 /// `-P` values: the profile names of the config file that yap would read
 /// (`YAP_CONFIG`, else the XDG path), those starting with `current`.
 /// Anything that goes wrong gives no names: a completion never prints an

@@ -73,6 +73,9 @@ pub fn extra(path: &[&str]) -> Option<Extra> {
         ["models", "show"] => extra(MODELS_SHOW, &MODELS_CODES, true),
         ["config"] => extra(CONFIG, &LOCAL_CODES, true),
         ["config", "path"] => extra(CONFIG_PATH, &LOCAL_CODES, true),
+        ["templates"] => extra(TEMPLATES, &LOCAL_CODES, true),
+        ["templates", "show"] => extra(TEMPLATES_SHOW, &LOCAL_CODES, true),
+        ["templates", "path"] => extra(TEMPLATES_PATH, &LOCAL_CODES, true),
         ["completions"] => extra(COMPLETIONS, &LOCAL_CODES, true),
         ["man"] => extra(MAN, &LOCAL_CODES, false),
         _ => return None,
@@ -133,6 +136,10 @@ const CHAT: &[(&str, &str)] = &[
         "yap chat -m gpt-4o-mini --schema person.schema.json -f bio.txt \"Extract the person\"",
     ),
     (
+        "A saved template with a variable, the diff as its input",
+        "git diff | yap chat -T review --var lang=English",
+    ),
+    (
         "An interactive chat (no prompt, stdin on a terminal)",
         "yap chat -m gpt-4o-mini",
     ),
@@ -173,6 +180,31 @@ const CONFIG: &[(&str, &str)] = &[
 const CONFIG_PATH: &[(&str, &str)] = &[
     ("Where the config file is", "yap config path"),
     ("Edit it", "${EDITOR:-vi} \"$(yap config path)\""),
+];
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("The saved templates, one name per line", "yap templates"),
+    (
+        "Save a command line as a template, then use it",
+        "yap chat --save review -s \"You review diffs\" -t 0 \"Review:\" && git diff | yap chat -T review",
+    ),
+    (
+        "A template with a variable",
+        "yap chat -T translate --var lang=French -f notes.txt",
+    ),
+];
+
+const TEMPLATES_SHOW: &[(&str, &str)] = &[(
+    "A template's file (read it before using a template you did not write: its tools may run commands)",
+    "yap templates show review",
+)];
+
+const TEMPLATES_PATH: &[(&str, &str)] = &[
+    ("Where the templates are", "yap templates path"),
+    (
+        "Write one by hand",
+        "${EDITOR:-vi} \"$(yap templates path)/review.toml\"",
+    ),
 ];
 
 const COMPLETIONS: &[(&str, &str)] = &[

@@ -60,6 +60,9 @@ pub enum Command {
     /// Show the resolved settings and where each came from (key redacted)
     Config(ConfigArgs),
 
+    /// List, show or locate the saved prompt templates (chat -T NAME)
+    Templates(TemplatesArgs),
+
     /// Print the completion script of a shell on stdout
     ///
     /// The script asks yap for the candidates at completion time, so -P
@@ -75,6 +78,24 @@ pub enum Command {
         /// A folder to write yap.1 and every command's page into (created when missing)
         dir: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TemplatesArgs {
+    #[command(subcommand)]
+    pub action: Option<TemplatesAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesAction {
+    /// Print a template's file as it is
+    Show {
+        /// The template's name
+        #[arg(add = ArgValueCompleter::new(complete::template_names))]
+        name: String,
+    },
+    /// Print the templates folder (also when it does not exist)
+    Path,
 }
 
 #[derive(Debug, clap::Args)]
@@ -123,6 +144,11 @@ pub(crate) fn build(help_subcommand: bool) -> clap::Command {
     let cmd = cmd
         .mut_subcommand("config", |c| {
             hide_globals(c, &globals, CONFIG_FLAGS)
+                .mut_subcommand("path", |p| hide_globals(p, &globals, CONFIG_PATH_FLAGS))
+        })
+        .mut_subcommand("templates", |c| {
+            hide_globals(c, &globals, CONFIG_PATH_FLAGS)
+                .mut_subcommand("show", |p| hide_globals(p, &globals, CONFIG_PATH_FLAGS))
                 .mut_subcommand("path", |p| hide_globals(p, &globals, CONFIG_PATH_FLAGS))
         })
         .mut_subcommand("completions", |c| hide_globals(c, &globals, &[]))

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::common;
+use super::{common, save};
 use crate::cli::{ChatArgs, ConnArgs};
 use crate::config::{Env, Settings};
 use crate::error::{Failure, Kind};
@@ -21,6 +21,7 @@ use crate::request::Prepared;
 use crate::request::chat::{self as body, ChatInputs};
 use crate::stream::assemble::Shape;
 use crate::structured;
+use crate::template;
 use crate::tools::command::Limits;
 use crate::tools::{self, Toolbox, steps};
 
@@ -33,6 +34,9 @@ pub async fn run(
     cancel: &Cancel,
 ) -> anyhow::Result<()> {
     let settings = Settings::resolve(conn, args.model.as_deref(), env)?;
+    if let Some(name) = &args.save {
+        return save::template(&settings, args, name, args.force);
+    }
     let mut stdin = Stdin::new();
     let no_stdin = args.prompt.no_stdin || settings.no_stdin;
 
@@ -45,7 +49,7 @@ pub async fn run(
         )?,
     };
     let body_flag = common::body_flag(args.body.body.as_deref(), &mut stdin)?;
-    let system = match (&args.system, &args.system_file) {
+    let mut system = match (&args.system, &args.system_file) {
         (Some(s), _) => Some(s.clone()),
         (None, Some(p)) => Some(input::read_text_file(p, "--system-file")?),
         (None, None) => None,
@@ -55,7 +59,35 @@ pub async fn run(
         .iter()
         .map(|i| input::image_url(i))
         .collect::<Result<Vec<_>, _>>()?;
-    let user_text = common::prompt_text(&args.prompt, &mut stdin, no_stdin)?;
+    let mut user_text = common::prompt_text(&args.prompt, &mut stdin, no_stdin)?;
+
+    // A template: rendered with the input, layered between the YAP_*
+    // variables and the flags (SPEC, Templates).
+    let rendered = match &args.template {
+        Some(name) => {
+            let template = template::load(name, &settings.config_path)?;
+            let rendered = template.render(
+                user_text.take(),
+                &args.vars,
+                args.schema.is_none() && !args.json_object,
+                args.tools.tools.is_empty(),
+            )?;
+            for var in &rendered.unused {
+                diag.warn(&format!("--var {var}: template {name} does not use it"));
+            }
+            rendered
+        }
+        None => {
+            if let Some(var) = args.vars.first() {
+                diag.warn(&format!("--var {var}: there is no template (-T) to use it"));
+            }
+            template::Rendered::default()
+        }
+    };
+    user_text = user_text.or(rendered.user_text);
+    if system.is_none() {
+        system = rendered.system;
+    }
 
     let nothing = user_text.is_none() && images.is_empty() && messages.is_empty();
     let interactive = nothing && stdin.is_terminal() && !no_stdin && !stdin.taken();
@@ -67,18 +99,33 @@ pub async fn run(
         .into());
     }
 
-    let toolbox = Toolbox::from_args(&args.tools.tools, &args.tools.tool_cmds)?;
+    let declared = if args.tools.tools.is_empty() {
+        rendered.tools
+    } else {
+        let mut read = Vec::new();
+        for arg in &args.tools.tools {
+            read.extend(tools::parse_arg(arg)?);
+        }
+        read
+    };
+    let toolbox = Toolbox::from_tools(declared, &args.tools.tool_cmds)?;
     let format = match (&args.schema, args.json_object) {
         (Some(schema), _) => Some(structured::schema(schema, args.schema_name.as_deref())?),
         (None, true) => Some(structured::json_object()),
-        (None, false) => None,
+        (None, false) => rendered.schema,
     };
+    let model = match (&args.model, rendered.model) {
+        (None, Some(model)) if !model.is_empty() => model,
+        _ => settings.require_model()?.to_string(),
+    };
+    let mut layers = common::layers(&settings, body_flag, &args.body);
+    layers.template_body = rendered.body;
     let (response_format, check) = match format {
         Some(f) => (Some(f.response_format), Some(f.expect)),
         None => (None, None),
     };
     let inputs = ChatInputs {
-        model: settings.require_model()?.to_string(),
+        model,
         system,
         messages,
         user_text,
@@ -90,7 +137,7 @@ pub async fn run(
         tools: toolbox.definitions(),
         tool_choice: args.tools.tool_choice.as_deref().map(tools::tool_choice),
         parallel_tool_calls: args.tools.parallel_tool_calls,
-        layers: common::layers(&settings, body_flag, &args.body),
+        layers,
     };
     if interactive {
         return interactive_chat(&settings, inputs, args, diag, cancel).await;

@@ -49,6 +49,7 @@ pub fn sampling(args: &SamplingArgs) -> Result<Sampling, Failure> {
 pub fn layers(settings: &Settings, body_flag: Option<Value>, args: &BodyArgs) -> Layers {
     Layers {
         profile_body: settings.profile_body.clone(),
+        template_body: None,
         body_flag,
         params: args.params.clone(),
         stream: !args.no_stream,

@@ -6,3 +6,5 @@ pub mod common;
 pub mod complete;
 pub mod config;
 pub mod models;
+pub mod save;
+pub mod templates;

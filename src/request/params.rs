@@ -7,11 +7,13 @@ use serde_json::{Map, Value, json};
 use crate::error::Failure;
 
 /// The layers of a body besides its named fields, lowest first (SPEC:
-/// profile `body`, `--body`, named fields, `-o`), and the streaming
-/// fields yap adds.
+/// profile `body`, a template's `body`, `--body`, named fields, `-o`), and
+/// the streaming fields yap adds.
 #[derive(Clone, Debug, Default)]
 pub struct Layers {
     pub profile_body: Option<Value>,
+    /// A template's `body`: above the profile's, below `--body`.
+    pub template_body: Option<Value>,
     pub body_flag: Option<Value>,
     /// `-o KEY=VALUE` strings, applied last.
     pub params: Vec<String>,
@@ -25,6 +27,9 @@ pub fn layer(layers: Layers, named: Map<String, Value>) -> Result<Map<String, Va
     let mut body = Value::Object(Map::new());
     if let Some(profile) = layers.profile_body {
         deep_merge(&mut body, profile);
+    }
+    if let Some(template) = layers.template_body {
+        deep_merge(&mut body, template);
     }
     if let Some(flag) = layers.body_flag {
         deep_merge(&mut body, flag);

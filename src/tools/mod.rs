@@ -34,9 +34,19 @@ pub struct Toolbox {
 impl Toolbox {
     /// Read every `--tool` value, then apply every `--tool-cmd`.
     pub fn from_args(tools: &[String], commands: &[String]) -> Result<Toolbox, Failure> {
-        let mut box_ = Toolbox::default();
+        let mut read = Vec::new();
         for arg in tools {
-            for tool in parse_arg(arg)? {
+            read.extend(parse_arg(arg)?);
+        }
+        Toolbox::from_tools(read, commands)
+    }
+
+    /// Tools already read (a template's, or `--tool`'s), then every
+    /// `--tool-cmd`.
+    pub fn from_tools(tools: Vec<Tool>, commands: &[String]) -> Result<Toolbox, Failure> {
+        let mut box_ = Toolbox::default();
+        {
+            for tool in tools {
                 if let Some(first) = box_.tools.iter().find(|t| t.name == tool.name) {
                     return Err(Failure::usage(format!(
                         "--tool {}: a tool named '{}' is already declared (by {})",
