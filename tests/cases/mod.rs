@@ -15,5 +15,6 @@ mod providers; // other servers' streams and errors: empty events, error chunks,
 mod seam; // an exchange from memory prints what the live one prints; the exchange value
 mod secrets; // the key never appears anywhere
 mod streams; // every SSE fixture, cut three ways
+mod templates; // -T, --var, --save, yap templates: rendering, precedence, bad input
 mod tools; // --tool, --tool-cmd, the loop, --confirm, --schema, --json-object
 mod transport; // timeouts, proxies, redirects, Ctrl-C
