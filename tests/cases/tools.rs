@@ -717,3 +717,47 @@ fn json_object_with_an_answer_that_is_not_json_is_exit_8() {
     assert_eq!(stdout(&out), "Sure! Here it is.\n");
     assert!(stderr(&out).contains("not valid JSON"), "{}", stderr(&out));
 }
+
+#[test]
+fn two_streamed_parallel_calls_are_assembled_run_and_answered() {
+    let dir = Scratch::new();
+    let server = Server::start(vec![
+        Reply::sse(fixture("streams/openai-parallel-tool-calls.sse")),
+        Reply::sse(stream_of(&["Trains at 9:05; 250 EUR is about 40,000 JPY."])),
+    ]);
+    let out = chat(&dir, &server)
+        .args([
+            "--tool",
+            r#"[{"name":"LookupTrainTimes"},{"name":"convert_currency"}]"#,
+        ])
+        .args([
+            "--tool-cmd",
+            "LookupTrainTimes=jq -r .origin",
+            "--tool-cmd",
+            "convert_currency=jq -c .amount",
+        ])
+        .arg("plan my day")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Trains at 9:05; 250 EUR is about 40,000 JPY.\n"
+    );
+    let second = server.requests()[1].json();
+    let messages = second["messages"].as_array().unwrap();
+    let calls = messages[1]["tool_calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(
+        serde_json::from_str::<Value>(calls[0]["function"]["arguments"].as_str().unwrap()).unwrap(),
+        json!({"origin": "Leeds", "destination": "York", "date": "2025-03-14"})
+    );
+    assert_eq!(
+        messages[2],
+        json!({"role": "tool", "tool_call_id": "call_cHhE2MrhyjNz6FfFJLda9rmw", "content": "Leeds\n"})
+    );
+    assert_eq!(
+        messages[3],
+        json!({"role": "tool", "tool_call_id": "call_5BKJR9dVAnMH0V5Oojnt0Llg", "content": "250\n"})
+    );
+}
