@@ -12,6 +12,7 @@ use crate::cli::chat::{BodyArgs, OutputArgs, PromptArgs, SamplingArgs};
 use crate::config::Settings;
 use crate::error::Failure;
 use crate::exchange::{self, Cancel, Exchange};
+use crate::history::Conversation;
 use crate::input::{self, Stdin};
 use crate::output::json::JsonSink;
 use crate::output::progress::Spinner;
@@ -166,7 +167,31 @@ pub fn preview(
     Ok(true)
 }
 
-/// Send `req` and print the answer in `mode`; warnings and usage after it.
+/// The history's conversation of this command (`cid` `None`: a new one),
+/// or `None` when the history is off.
+pub fn conversation(settings: &Settings, cid: Option<String>) -> Option<Conversation> {
+    let path = settings.history.clone()?;
+    // The key of the requests, scrubbed from what is stored (already read
+    // by the live source, so no command runs again here).
+    let key = settings.key_for_request().ok().flatten().cloned();
+    let profile = settings.profile.as_ref().map(|p| p.value.clone());
+    Some(Conversation::new(path, key, cid, profile))
+}
+
+/// Record a finished exchange, after the answer and its report; a write
+/// that fails is one warning, never the exit code.
+pub fn record(conversation: Option<&mut Conversation>, exchange: &Exchange, diag: Diag) {
+    if let Some(conversation) = conversation
+        && let Some(warning) = conversation.record(exchange)
+    {
+        diag.warn(&warning);
+    }
+}
+
+/// Send `req` and print the answer in `mode`; warnings and usage after it,
+/// then the exchange is recorded in the history (conversation `cid`, or a
+/// new one).
+#[allow(clippy::too_many_arguments)]
 pub async fn send_and_print(
     settings: &Settings,
     req: Prepared,
@@ -175,6 +200,7 @@ pub async fn send_and_print(
     mode: Mode,
     shape: Shape,
     cancel: &Cancel,
+    cid: Option<String>,
 ) -> anyhow::Result<()> {
     let live = live(settings, diag)?;
     let opts = options(settings, shape, mode == Mode::Json);
@@ -185,6 +211,7 @@ pub async fn send_and_print(
     spinner.stop();
     let exchange = exchange?;
     report(&exchange, output.usage, diag);
+    record(conversation(settings, cid).as_mut(), &exchange, diag);
     exchange.into_result().map_err(Into::into)
 }
 

@@ -5,4 +5,5 @@ pub mod chat;
 pub mod common;
 pub mod complete;
 pub mod config;
+pub mod logs;
 pub mod models;

@@ -1,0 +1,158 @@
+//! Opening the database: the busy timeout, WAL, and the versioned schema.
+//! `PRAGMA user_version` holds the version; each migration takes the
+//! database from one version to the next inside one immediate transaction,
+//! so concurrent processes upgrade it once. A database newer than this yap
+//! is refused before anything is written to it (not even the journal mode).
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::HistoryError;
+use super::text;
+
+/// The schema version this yap writes.
+pub const VERSION: i64 = 2;
+
+/// How long a write waits for another process's (a few ms each).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Version 1: one row per exchange.
+const V1: &str = "
+CREATE TABLE IF NOT EXISTS exchanges (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    cid TEXT NOT NULL,
+    time TEXT NOT NULL,
+    profile TEXT,
+    host TEXT,
+    endpoint TEXT,
+    model TEXT,
+    request TEXT NOT NULL,
+    response TEXT,
+    finish_reason TEXT,
+    usage TEXT,
+    status INTEGER,
+    ttfb_ms INTEGER,
+    total_ms INTEGER NOT NULL,
+    exit_code INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    error TEXT
+);
+";
+
+/// Version 2: the prompt and response texts kept beside the documents (so
+/// that `logs` lists and searches without parsing JSON), and an index for
+/// `--cid`.
+const V2: &str = "
+ALTER TABLE exchanges ADD COLUMN prompt TEXT;
+ALTER TABLE exchanges ADD COLUMN response_text TEXT;
+CREATE INDEX IF NOT EXISTS exchanges_cid ON exchanges (cid, id);
+";
+
+/// Open (`create`: creating it and its folder when missing) and bring the
+/// schema up to [`VERSION`].
+pub fn open(path: &Path, create: bool) -> Result<Connection, HistoryError> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| {
+        HistoryError::new(format!("{what} {}: {e}", path.display()))
+    };
+    if create && let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| fail("cannot create the folder of", &e))?;
+    }
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| fail("cannot open", &e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| fail("cannot open", &e))?;
+    let version = user_version(&conn).map_err(|e| fail("cannot read", &e))?;
+    if version > VERSION {
+        return Err(newer(path, version));
+    }
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .map_err(|e| fail("cannot read", &e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            .map_err(|e| fail("cannot switch to WAL", &e))?;
+    }
+    // WAL with NORMAL: a commit writes the log without waiting for the
+    // disk; the log is synced at checkpoints. A crash may lose the last
+    // rows, never the database.
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(|e| fail("cannot open", &e))?;
+    if version < VERSION {
+        migrate(&mut conn).map_err(|e| match e {
+            Migration::Newer(v) => newer(path, v),
+            Migration::Sql(e) => fail("cannot upgrade the history schema of", &e),
+        })?;
+    }
+    Ok(conn)
+}
+
+fn newer(path: &Path, version: i64) -> HistoryError {
+    HistoryError::new(format!(
+        "{} has history schema version {version}, newer than this yap knows ({VERSION}); \
+         it was left as it is: upgrade yap, or set YAP_DATA_DIR to another folder",
+        path.display()
+    ))
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+enum Migration {
+    Newer(i64),
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Migration {
+    fn from(e: rusqlite::Error) -> Migration {
+        Migration::Sql(e)
+    }
+}
+
+/// Run the migrations the database lacks, in one transaction that holds
+/// the write lock (the version is read again under it).
+fn migrate(conn: &mut Connection) -> Result<(), Migration> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version = user_version(&tx)?;
+    if version > VERSION {
+        return Err(Migration::Newer(version));
+    }
+    if version < 1 {
+        tx.execute_batch(V1)?;
+    }
+    if version < 2 {
+        tx.execute_batch(V2)?;
+        backfill_texts(&tx)?;
+    }
+    tx.pragma_update(None, "user_version", VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Version 2's texts for the rows written before it.
+fn backfill_texts(conn: &Connection) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, String, Option<String>)> = {
+        let mut stmt = conn.prepare("SELECT id, request, response FROM exchanges")?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?
+    };
+    let mut update =
+        conn.prepare("UPDATE exchanges SET prompt = ?1, response_text = ?2 WHERE id = ?3")?;
+    for (id, request, response) in rows {
+        let request = serde_json::from_str(&request).unwrap_or(serde_json::Value::Null);
+        let response = response
+            .and_then(|r| serde_json::from_str(&r).ok())
+            .unwrap_or(serde_json::Value::Null);
+        update.execute(rusqlite::params![
+            text::prompt(&request),
+            text::response(&response),
+            id
+        ])?;
+    }
+    Ok(())
+}
