@@ -203,7 +203,9 @@ pub async fn send_and_print(
     cid: Option<String>,
 ) -> anyhow::Result<()> {
     let live = live(settings, diag)?;
-    let opts = options(settings, shape, mode == Mode::Json);
+    let mut opts = options(settings, shape, mode == Mode::Json);
+    // The history stores the answer: the assembler keeps its text.
+    opts.keep_text = settings.history.is_some();
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut sink = sink(mode, out, diag, output);
     let spinner = Spinner::start(diag, "waiting for the model");

@@ -74,8 +74,7 @@ pub fn open(path: &Path, create: bool) -> Result<Connection, HistoryError> {
         .pragma_query_value(None, "journal_mode", |r| r.get(0))
         .map_err(|e| fail("cannot read", &e))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
-            .map_err(|e| fail("cannot switch to WAL", &e))?;
+        to_wal(&conn).map_err(|e| fail("cannot switch to WAL", &e))?;
     }
     // WAL with NORMAL: a commit writes the log without waiting for the
     // disk; the log is synced at checkpoints. A crash may lose the last
@@ -89,6 +88,24 @@ pub fn open(path: &Path, create: bool) -> Result<Connection, HistoryError> {
         })?;
     }
     Ok(conn)
+}
+
+/// Switch a new database to WAL. SQLite does not wait for the busy timeout
+/// here, so processes creating the database at once wait in turn.
+fn to_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            Ok(_) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 fn newer(path: &Path, version: i64) -> HistoryError {
