@@ -18,6 +18,10 @@ pub const VERSION: i64 = 2;
 /// How long a write waits for another process's (a few ms each).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// The log's size, in pages, past which a commit folds it into the
+/// database (SQLite's default is 1000).
+const WAL_PAGES: i64 = 64;
+
 /// Version 1: one row per exchange.
 const V1: &str = "
 CREATE TABLE IF NOT EXISTS exchanges (
@@ -80,6 +84,17 @@ pub fn open(path: &Path, create: bool) -> Result<Connection, HistoryError> {
     // disk; the log is synced at checkpoints. A crash may lose the last
     // rows, never the database.
     conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(|e| fail("cannot open", &e))?;
+    // Closing the last connection would fold the log into the database and
+    // sync it: a cost felt by every yap run. The automatic checkpoint does
+    // it instead, once the log holds WAL_PAGES pages: small, because each
+    // process that opens the database alone reads the whole log again.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )
+    .map_err(|e| fail("cannot open", &e))?;
+    conn.pragma_update(None, "wal_autocheckpoint", WAL_PAGES)
         .map_err(|e| fail("cannot open", &e))?;
     if version < VERSION {
         migrate(&mut conn).map_err(|e| match e {
