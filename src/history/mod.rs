@@ -120,8 +120,11 @@ impl Recorder {
             slot => slot.insert(schema::open(&self.path, true)?),
         };
         let row = query::NewRow::of(exchange, meta, self.key.as_ref());
-        row.insert(conn)
-            .map_err(|e| HistoryError::new(format!("cannot write to {}: {e}", self.path.display())))
+        let id = row.insert(conn).map_err(|e| {
+            HistoryError::new(format!("cannot write to {}: {e}", self.path.display()))
+        })?;
+        schema::fold_log(conn, &self.path);
+        Ok(id)
     }
 }
 

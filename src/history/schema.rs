@@ -18,9 +18,21 @@ pub const VERSION: i64 = 2;
 /// How long a write waits for another process's (a few ms each).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// The log's size, in pages, past which a commit folds it into the
-/// database (SQLite's default is 1000).
-const WAL_PAGES: i64 = 64;
+/// The log's size past which a write folds it into the database and
+/// empties it (about a dozen exchanges).
+const WAL_BYTES: u64 = 256 * 1024;
+
+/// After a write: when the log is over [`WAL_BYTES`], fold it into the
+/// database and truncate it. A checkpoint another process keeps from
+/// finishing is left to a later write.
+pub fn fold_log(conn: &Connection, path: &Path) {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let big = std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_BYTES);
+    if big {
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+}
 
 /// Version 1: one row per exchange.
 const V1: &str = "
@@ -86,15 +98,16 @@ pub fn open(path: &Path, create: bool) -> Result<Connection, HistoryError> {
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(|e| fail("cannot open", &e))?;
     // Closing the last connection would fold the log into the database and
-    // sync it: a cost felt by every yap run. The automatic checkpoint does
-    // it instead, once the log holds WAL_PAGES pages: small, because each
-    // process that opens the database alone reads the whole log again.
+    // sync it: a cost felt by every yap run. [`fold_log`] does it instead,
+    // once the log is over WAL_BYTES. (SQLite's own automatic checkpoint
+    // cannot restart the log in a process that opened the database alone,
+    // so the log would only grow, and every process reads all of it again.)
     conn.set_db_config(
         rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
         true,
     )
     .map_err(|e| fail("cannot open", &e))?;
-    conn.pragma_update(None, "wal_autocheckpoint", WAL_PAGES)
+    conn.pragma_update(None, "wal_autocheckpoint", 0)
         .map_err(|e| fail("cannot open", &e))?;
     if version < VERSION {
         migrate(&mut conn).map_err(|e| match e {
