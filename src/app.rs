@@ -77,6 +77,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Chat(args) => (mode_of(&args.output), forced_color(args.output.color)),
         Command::Complete(args) => (mode_of(&args.output), forced_color(args.output.color)),
         Command::Models(args) if args.json => (Mode::Json, None),
+        Command::Logs(args) if args.json => (Mode::Json, None),
         _ => (Mode::Text, None),
     };
     let (env, dotenv_warnings) = Env::capture(cli.conn.no_dotenv);
@@ -130,6 +131,7 @@ fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> 
     match &cli.command {
         Command::Config(args) => crate::cmd::config::run(&cli.conn, args, env, diag),
         Command::Templates(args) => crate::cmd::templates::run(&cli.conn, args, env),
+        Command::Logs(args) => crate::cmd::logs::run(args, env, diag),
         Command::Completions { shell } => print_completions(*shell),
         Command::Man { dir } => print_man(dir.as_deref()),
         Command::Chat(args) => block_on(async {

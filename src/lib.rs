@@ -13,6 +13,7 @@ pub mod cmd;
 pub mod config;
 pub mod error;
 pub mod exchange;
+pub mod history;
 pub mod input;
 pub mod output;
 pub mod request;

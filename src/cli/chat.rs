@@ -47,6 +47,20 @@ pub struct ChatArgs {
     #[arg(short, long, value_name = "TEXT", help_heading = "Request")]
     pub system: Option<String>,
 
+    /// Continue the newest conversation of the history (its messages and
+    /// answer are sent again before the prompt)
+    #[arg(
+        short = 'c',
+        long = "continue",
+        conflicts_with = "cid",
+        help_heading = "Conversation"
+    )]
+    pub continue_last: bool,
+
+    /// Continue conversation ID, or start one under that id
+    #[arg(long, value_name = "ID", help_heading = "Conversation")]
+    pub cid: Option<String>,
+
     /// A leading system message read from a file
     #[arg(
         long,

@@ -81,6 +81,10 @@ pub struct ConnArgs {
     #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
 
+    /// Keep this exchange out of the local history [env: YAP_NO_LOG=1]
+    #[arg(long, global = true)]
+    pub no_log: bool,
+
     /// No spinner and no warnings on stderr
     #[arg(short, long, global = true)]
     pub quiet: bool,

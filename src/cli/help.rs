@@ -71,6 +71,10 @@ pub fn extra(path: &[&str]) -> Option<Extra> {
         ["complete"] => extra(COMPLETE, &ALL_CODES, true),
         ["models"] => extra(MODELS, &MODELS_CODES, true),
         ["models", "show"] => extra(MODELS_SHOW, &MODELS_CODES, true),
+        ["logs"] => extra(LOGS, &LOCAL_CODES, true),
+        ["logs", "show"] => extra(LOGS_SHOW, &LOCAL_CODES, true),
+        ["logs", "path"] => extra(LOGS_PATH, &LOCAL_CODES, true),
+        ["logs", "rm"] => extra(LOGS_RM, &LOCAL_CODES, true),
         ["config"] => extra(CONFIG, &LOCAL_CODES, true),
         ["config", "path"] => extra(CONFIG_PATH, &LOCAL_CODES, true),
         ["templates"] => extra(TEMPLATES, &LOCAL_CODES, true),
@@ -143,6 +147,18 @@ const CHAT: &[(&str, &str)] = &[
         "An interactive chat (no prompt, stdin on a terminal)",
         "yap chat -m gpt-4o-mini",
     ),
+    (
+        "Continue the newest conversation of the history",
+        "yap chat -c \"and in French?\"",
+    ),
+    (
+        "A conversation a script names and continues",
+        "yap chat --cid review-42 -m gpt-4o-mini \"review this\" && yap chat --cid review-42 \"now the tests\"",
+    ),
+    (
+        "Keep this exchange out of the history",
+        "yap chat --no-log -m gpt-4o-mini \"a private question\"",
+    ),
 ];
 
 const COMPLETE: &[(&str, &str)] = &[
@@ -153,6 +169,42 @@ const COMPLETE: &[(&str, &str)] = &[
     (
         "Fill in the middle",
         "yap complete -m some-coder --suffix \"    return x\" \"def f(x):\"",
+    ),
+];
+
+const LOGS: &[(&str, &str)] = &[
+    ("The 20 newest exchanges, newest first", "yap logs"),
+    (
+        "The 100 newest whose prompt or response mentions invoice",
+        "yap logs -n 100 -q invoice",
+    ),
+    (
+        "One conversation as JSON lines",
+        "yap logs --cid review-42 --json | jq -r .response",
+    ),
+];
+
+const LOGS_SHOW: &[(&str, &str)] = &[
+    ("The newest exchange in full", "yap logs show last"),
+    (
+        "The request and response documents of exchange 42",
+        "yap logs show 42 --json | jq .request.messages",
+    ),
+];
+
+const LOGS_PATH: &[(&str, &str)] = &[
+    ("Where the history database is", "yap logs path"),
+    (
+        "Open it with sqlite3",
+        "sqlite3 \"$(yap logs path)\" .tables",
+    ),
+];
+
+const LOGS_RM: &[(&str, &str)] = &[
+    ("Remove two exchanges", "yap logs rm 42 43"),
+    (
+        "Remove everything, from a script",
+        "yap logs rm --all --yes",
     ),
 ];
 
@@ -261,6 +313,14 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("YAP_CONFIG", "the config file, when --config is not given"),
     ("YAP_NO_STDIN", "1: never read stdin, as --no-stdin"),
     (
+        "YAP_NO_LOG",
+        "1: keep exchanges out of the history, as --no-log",
+    ),
+    (
+        "YAP_DATA_DIR",
+        "the folder of the history (never from .env); default $XDG_DATA_HOME/yap, else ~/.local/share/yap",
+    ),
+    (
         "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
         "proxies (either case), when -x is not given",
     ),
@@ -276,6 +336,10 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "$XDG_CONFIG_HOME/yap/config.toml",
         "the config file (default_profile and [profiles.NAME] tables); ~/.config/yap/config.toml when XDG_CONFIG_HOME is not set",
+    ),
+    (
+        "$XDG_DATA_HOME/yap/history.sqlite3",
+        "the history of exchanges (yap logs); YAP_DATA_DIR moves it, history = false in the config turns it off",
     ),
     (
         "./.env",
@@ -300,6 +364,10 @@ mod tests {
             &["chat"],
             &["complete"],
             &["models"],
+            &["logs"],
+            &["logs", "show"],
+            &["logs", "path"],
+            &["logs", "rm"],
             &["config"],
             &["completions"],
             &["man"],

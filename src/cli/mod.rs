@@ -8,6 +8,7 @@ pub mod connection;
 pub mod generate;
 pub mod help;
 pub mod hints;
+pub mod logs;
 pub mod models;
 
 use std::path::PathBuf;
@@ -17,6 +18,7 @@ use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 
 pub use chat::{ChatArgs, ColorChoice, CompleteArgs, OutputArgs};
 pub use connection::ConnArgs;
+pub use logs::{LogsAction, LogsArgs};
 pub use models::{ModelsAction, ModelsArgs};
 
 const ABOUT: &str = "A command-line client for OpenAI-compatible Chat Completions APIs";
@@ -56,6 +58,13 @@ pub enum Command {
 
     /// List the model ids of GET {base}/models, sorted, one per line
     Models(ModelsArgs),
+
+    /// List, show, locate or remove the local history of exchanges
+    ///
+    /// Every exchange of chat and complete is kept in a SQLite database in
+    /// the data folder (YAP_DATA_DIR, else $XDG_DATA_HOME/yap); --no-log,
+    /// YAP_NO_LOG=1 or history = false in the config keep it out.
+    Logs(LogsArgs),
 
     /// Show the resolved settings and where each came from (key redacted)
     Config(ConfigArgs),

@@ -12,6 +12,7 @@ use crate::cli::{ChatArgs, ConnArgs};
 use crate::config::{Env, Settings};
 use crate::error::{Failure, Kind};
 use crate::exchange::{self, Cancel};
+use crate::history::{self, Continue};
 use crate::input::{self, Stdin};
 use crate::output::Mode;
 use crate::output::progress::Spinner;
@@ -33,7 +34,25 @@ pub async fn run(
     mode: Mode,
     cancel: &Cancel,
 ) -> anyhow::Result<()> {
-    let settings = Settings::resolve(conn, args.model.as_deref(), env)?;
+    // `-c`/`--cid`: the conversation's messages, and its model unless -m.
+    let continued = match (&args.cid, args.continue_last) {
+        (Some(cid), _) => Some(Continue::Id(cid.clone())),
+        (None, true) => Some(Continue::Newest),
+        (None, false) => None,
+    };
+    let (cid, resume) = match &continued {
+        Some(which) => {
+            let path = history::db_path(env).map_err(Failure::usage)?;
+            let (cid, resume) = history::continuation(&path, which)?;
+            (Some(cid), resume)
+        }
+        None => (None, None),
+    };
+    let model_flag = args
+        .model
+        .clone()
+        .or_else(|| resume.as_ref().and_then(|r| r.model.clone()));
+    let settings = Settings::resolve(conn, model_flag.as_deref(), env)?;
     if let Some(name) = &args.save {
         return save::template(&settings, args, name, args.force);
     }
@@ -124,10 +143,20 @@ pub async fn run(
         Some(f) => (Some(f.response_format), Some(f.expect)),
         None => (None, None),
     };
+    let mut sent_again = resume.map(|r| r.messages).unwrap_or_default();
+    if system.is_some() {
+        // `-s` replaces the conversation's system prompt.
+        let leading = sent_again
+            .iter()
+            .take_while(|m| m.get("role").and_then(Value::as_str) == Some("system"))
+            .count();
+        sent_again.drain(..leading);
+    }
+    sent_again.extend(messages);
     let inputs = ChatInputs {
         model,
         system,
-        messages,
+        messages: sent_again,
         user_text,
         images,
         sampling: common::sampling(&args.sampling)?,
@@ -140,7 +169,7 @@ pub async fn run(
         layers,
     };
     if interactive {
-        return interactive_chat(&settings, inputs, args, diag, cancel).await;
+        return interactive_chat(&settings, inputs, args, diag, cancel, cid).await;
     }
     let body = body::build(inputs)?;
     let looping = toolbox.runs_commands();
@@ -202,6 +231,7 @@ pub async fn run(
         Shape::Chat,
         common::Extras { tools, check },
         cancel,
+        cid,
     )
     .await
 }
@@ -233,10 +263,19 @@ async fn interactive_chat(
     args: &ChatArgs,
     diag: Diag,
     cancel: &Cancel,
+    cid: Option<String>,
 ) -> anyhow::Result<()> {
     let live = common::live(settings, diag)?;
+    let resumed = cid.is_some() && !inputs.messages.is_empty();
+    // Each turn is a row of one conversation (with --no-log, nothing typed
+    // reaches the disk).
+    let mut conversation = common::conversation(settings, cid);
+    let continuing = match (&conversation, resumed) {
+        (Some(c), true) => format!(" (continuing conversation {})", c.cid()),
+        _ => String::new(),
+    };
     diag.text(&format!(
-        "yap: chatting with {}; an empty line does nothing, Ctrl-D or /exit ends\n",
+        "yap: chatting with {}{continuing}; an empty line does nothing, Ctrl-D or /exit ends\n",
         inputs.model
     ));
     let mut history: Vec<Value> = std::mem::take(&mut inputs.messages);
@@ -279,6 +318,7 @@ async fn interactive_chat(
         spinner.stop();
         let ex = ex?;
         common::report(&ex.warnings, &ex, args.output.usage, diag);
+        common::record(conversation.as_mut(), &ex, diag);
         if let Some(f) = &ex.failure {
             if f.kind == Kind::Interrupted {
                 return ex.into_result().map_err(Into::into);

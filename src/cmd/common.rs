@@ -12,6 +12,7 @@ use crate::cli::chat::{BodyArgs, OutputArgs, PromptArgs, SamplingArgs};
 use crate::config::Settings;
 use crate::error::Failure;
 use crate::exchange::{self, Cancel, Exchange};
+use crate::history::Conversation;
 use crate::input::{self, Stdin};
 use crate::output::json::JsonSink;
 use crate::output::progress::Spinner;
@@ -169,6 +170,27 @@ pub fn preview(
     Ok(true)
 }
 
+/// The history's conversation of this command (`cid` `None`: a new one),
+/// or `None` when the history is off.
+pub fn conversation(settings: &Settings, cid: Option<String>) -> Option<Conversation> {
+    let path = settings.history.clone()?;
+    // The key of the requests, scrubbed from what is stored (already read
+    // by the live source, so no command runs again here).
+    let key = settings.key_for_request().ok().flatten().cloned();
+    let profile = settings.profile.as_ref().map(|p| p.value.clone());
+    Some(Conversation::new(path, key, cid, profile))
+}
+
+/// Record a finished exchange, after the answer and its report; a write
+/// that fails is one warning, never the exit code.
+pub fn record(conversation: Option<&mut Conversation>, exchange: &Exchange, diag: Diag) {
+    if let Some(conversation) = conversation
+        && let Some(warning) = conversation.record(exchange)
+    {
+        diag.warn(&warning);
+    }
+}
+
 /// What a chat may add to one exchange: a tool loop above it (when a tool
 /// has a command) and a check of the final answer (`--json-object`,
 /// `--schema`) after it.
@@ -179,7 +201,9 @@ pub struct Extras<'a> {
 }
 
 /// Send `req` (and, with a tool loop, the steps after it) and print the
-/// answer in `mode`; warnings, usage and the answer's check after it.
+/// answer in `mode`; warnings, usage and the answer's check after it. Every
+/// exchange is recorded in the history (conversation `cid`, or a new one)
+/// as soon as it ends.
 #[allow(clippy::too_many_arguments)]
 pub async fn send_and_print(
     settings: &Settings,
@@ -190,16 +214,21 @@ pub async fn send_and_print(
     shape: Shape,
     extras: Extras<'_>,
     cancel: &Cancel,
+    cid: Option<String>,
 ) -> anyhow::Result<()> {
     let live = live(settings, diag)?;
     // The check reads the final content: keep it in text mode too.
-    let opts = options(
+    let mut opts = options(
         settings,
         shape,
         mode == Mode::Json || extras.check.is_some(),
     );
+    // The history stores the answer: the assembler keeps its text.
+    opts.keep_text = settings.history.is_some();
+    let mut conversation = conversation(settings, cid);
     let terminal = io::stdout().is_terminal();
     let spinner = Spinner::start(diag, "waiting for the model");
+    let looped = extras.tools.is_some();
     let (last, loop_failure, warnings) = match extras.tools {
         Some(mut plan) => {
             let out = steps::Output {
@@ -217,7 +246,7 @@ pub async fn send_and_print(
                 &out,
                 &spinner,
                 cancel,
-                &mut |_step| {},
+                &mut |step| record(conversation.as_mut(), step, diag),
             )
             .await;
             spinner.stop();
@@ -235,6 +264,10 @@ pub async fn send_and_print(
         }
     };
     report(&warnings, &last, output.usage, diag);
+    if !looped {
+        // (A loop records each step as it ends.)
+        record(conversation.as_mut(), &last, diag);
+    }
     let failure = loop_failure.or_else(|| last.failure.clone());
     if let Some(failure) = failure {
         return Err(failure.into());

@@ -59,6 +59,7 @@ pub async fn run(
         Shape::Completion,
         common::Extras::default(),
         cancel,
+        None,
     )
     .await
 }

@@ -13,6 +13,8 @@ use crate::error::Failure;
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub default_profile: Option<String>,
+    /// `false` keeps every exchange out of the local history.
+    pub history: Option<bool>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
 }
@@ -33,6 +35,8 @@ pub struct Profile {
     pub body: Option<toml::Table>,
     /// `false` for servers that reject `stream_options.include_usage`.
     pub stream_usage: Option<bool>,
+    /// `false` keeps this profile's exchanges out of the local history.
+    pub history: Option<bool>,
 }
 
 impl ConfigFile {

@@ -101,6 +101,10 @@ pub struct Settings {
     /// or proxy) and not the key. `resolve` fails with it; `inspect`
     /// keeps it for `yap config` to show.
     pub dotenv_refusal: Option<String>,
+    /// Where exchanges are recorded: `None` when the history is off
+    /// (`--no-log`, `YAP_NO_LOG`, `history = false`), else the database
+    /// file or why there is none (no data folder).
+    pub history: Option<Result<PathBuf, String>>,
 }
 
 impl Settings {
@@ -285,6 +289,10 @@ impl Settings {
             verbose: conn.verbose,
             quiet: conn.quiet,
             dotenv_refusal,
+            history: (!conn.no_log
+                && !env.flag("YAP_NO_LOG")
+                && profile.history.or(file.history).unwrap_or(true))
+            .then(|| crate::history::db_path(env)),
         })
     }
 

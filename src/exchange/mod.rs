@@ -37,6 +37,9 @@ pub struct Options {
     /// Keep every text and the metadata in the assembler (`--json`, the
     /// interactive chat's memory), not only what is printed at the end.
     pub keep_all: bool,
+    /// Keep choice 0's content in the assembler even without `keep_all`
+    /// (the history stores the document).
+    pub keep_text: bool,
     /// Cap on one SSE line or event, or a non-streamed body.
     pub max_size: usize,
     /// `--timeout`, for its message, and the deadline it set.
@@ -54,6 +57,7 @@ impl Options {
         Options {
             shape,
             keep_all: false,
+            keep_text: false,
             max_size,
             timeout,
             deadline: timeout.map(|t| Instant::now() + t),
@@ -218,7 +222,9 @@ pub async fn run<S: Source>(
             total: Duration::ZERO,
         },
         bytes_in: 0,
-        assembler: Assembler::new(opts.keep_all).with_shape(opts.shape),
+        assembler: Assembler::new(opts.keep_all)
+            .with_shape(opts.shape)
+            .keeping_text(opts.keep_text),
         recording: None,
         warnings: Vec::new(),
         failure: None,

@@ -53,6 +53,8 @@ pub enum Shape {
 #[derive(Debug, Default)]
 pub struct Assembler {
     keep_all: bool,
+    /// Keep choice 0's content even without `keep_all` (the history).
+    keep_text: bool,
     shape: Shape,
     id: Option<String>,
     created: Option<Value>,
@@ -106,6 +108,13 @@ impl Assembler {
         }
     }
 
+    /// Keep choice 0's content too (for a consumer of the document, the
+    /// history), without the cost of `keep_all`.
+    pub fn keeping_text(mut self, keep: bool) -> Assembler {
+        self.keep_text = keep;
+        self
+    }
+
     /// Assemble into this document shape (chat by default).
     pub fn with_shape(mut self, shape: Shape) -> Assembler {
         self.shape = shape;
@@ -124,7 +133,7 @@ impl Assembler {
         }
         for (pos, c) in chunk.choices.iter().flatten().enumerate() {
             let index = c.index.unwrap_or(pos as u32);
-            let keep_content = self.keep_all || index != 0;
+            let keep_content = self.keep_all || self.keep_text || index != 0;
             let state = self.choices.entry(index).or_default();
             if let Some(reason) = c.finish_reason.as_deref().filter(|r| !r.is_empty()) {
                 state.finish_reason = Some(reason.to_string());

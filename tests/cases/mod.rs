@@ -7,7 +7,8 @@ mod config; // profiles, env, .env, precedence, `yap config`
 mod dotenv; // .env: hosts it may not choose, variables it may not set, bad lines
 mod errors; // HTTP error fixtures, exit codes, retries, network failures
 mod faults; // servers that misbehave: cuts, lies, caps, TLS, redirects
-mod generated; // completions/ and man/ match the clap definition
+mod generated;
+mod history; // the history: fields, migrations, concurrency, failures to write, logs, -c and --cid // completions/ and man/ match the clap definition
 mod models; // yap models: shapes, filters, --long, show
 mod output; // --json, --raw, --usage, --reasoning, n>1, closed stdout
 mod preview; // --dry-run and --curl

@@ -14,6 +14,11 @@ pub const KEY: &str = "sk-test-SECRET-0123456789abcdef";
 /// freed by another test could be taken again by a concurrent test server.
 pub const CLOSED_PORT: u16 = 1;
 
+/// The history database of a scratch directory (see [`yap`]).
+pub fn history_db(dir: &Scratch) -> PathBuf {
+    dir.path().join("data/yap/history.sqlite3")
+}
+
 /// A scratch directory, removed on drop.
 pub struct Scratch(pub PathBuf);
 
@@ -143,6 +148,9 @@ pub fn yap(dir: &Scratch) -> Yap {
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", dir.path().join("home"))
         .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        // The history goes into the scratch folder too, where the sweep
+        // checks the database's bytes for the key.
+        .env("XDG_DATA_HOME", dir.path().join("data"))
         .env("OPENAI_API_KEY", KEY)
         .current_dir(dir.path());
     Yap(cmd)
@@ -221,6 +229,7 @@ pub fn spawn_chat(dir: &Scratch, server: &Server) -> std::process::Child {
         .env_clear()
         .env("OPENAI_API_KEY", KEY)
         .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
         .current_dir(dir.path())
         .args(["chat", "--base-url", &server.base(), "-m", "m", "hi"])
         .stdin(Stdio::null())
