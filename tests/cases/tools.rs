@@ -761,3 +761,35 @@ fn two_streamed_parallel_calls_are_assembled_run_and_answered() {
         json!({"role": "tool", "tool_call_id": "call_5BKJR9dVAnMH0V5Oojnt0Llg", "content": "250\n"})
     );
 }
+
+#[test]
+fn each_step_of_a_loop_is_a_history_row_of_one_conversation() {
+    let dir = Scratch::new();
+    let server = Server::start(vec![calls(&[("c1", "get_weather", "{}")]), answer("warm")]);
+    chat(&dir, &server)
+        .args([
+            "--tool",
+            WEATHER,
+            "--tool-cmd",
+            "get_weather=echo 25C",
+            "--cid",
+            "trip-1",
+            "x",
+        ])
+        .assert()
+        .success();
+    let out = yap(&dir)
+        .args(["logs", "--json", "--cid", "trip-1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2, "{}", stdout(&out));
+    assert!(rows.iter().all(|r| r["cid"] == json!("trip-1")));
+    // Newest first: the final answer, then the step that asked for the tool.
+    assert_eq!(rows[0]["response"], json!("warm"));
+    assert_eq!(rows[0]["state"], json!("ok"));
+}
