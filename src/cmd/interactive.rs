@@ -17,7 +17,7 @@ use crate::output::progress::Spinner;
 use crate::output::term::Diag;
 use crate::output::text::TextSink;
 use crate::repl::command::{self, Command, Line};
-use crate::repl::editor::{self, Entry, HistoryFile, LineEditor};
+use crate::repl::editor::{self, Entry, HistoryFile, LineEditor, TerminalMode};
 use crate::repl::recap;
 use crate::request::Prepared;
 use crate::request::chat::{self as body, ChatInputs};
@@ -72,20 +72,26 @@ pub async fn run(
         let Some(mut ed) = editor.take() else {
             return Ok(());
         };
-        let (ed, read) = tokio::task::spawn_blocking(move || {
+        let mode = TerminalMode::save();
+        let reading = tokio::task::spawn_blocking(move || {
             let read = ed.read();
             (ed, read)
-        })
-        .await
-        .map_err(|e| Failure::new(Kind::Other, format!("reading the terminal: {e}")))?;
+        });
+        let (ed, read) = tokio::select! {
+            r = reading => r.map_err(|e| Failure::new(Kind::Other, format!("reading the terminal: {e}")))?,
+            // SIGINT while a line is read: not the key (raw mode makes Ctrl-C
+            // a key), but a signal from outside, or a terminal the editor
+            // reads plain lines from (TERM=dumb). The thread is left behind.
+            () = cancel.cancelled() => {
+                mode.restore();
+                diag.text("\n");
+                return Err(Failure::new(Kind::Interrupted, "interrupted").into());
+            }
+        };
         editor = Some(ed);
         let (entry, warning) = read.map_err(|e| Failure::new(Kind::Other, e))?;
         if let Some(w) = warning {
             diag.warn(&w);
-        }
-        if cancel.is_cancelled() {
-            // A signal (not the key) while the line was read.
-            return Err(Failure::new(Kind::Interrupted, "interrupted").into());
         }
         let text = match entry {
             Entry::End => return Ok(()),

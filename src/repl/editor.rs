@@ -45,6 +45,35 @@ pub struct HistoryFile {
     pub write: bool,
 }
 
+/// The terminal's mode as it was before the line editor changed it, to put
+/// back when yap ends while the editor's thread still holds it (a signal
+/// from outside). Unix only; elsewhere nothing is saved.
+pub struct TerminalMode {
+    #[cfg(unix)]
+    saved: Option<rustix::termios::Termios>,
+}
+
+impl TerminalMode {
+    pub fn save() -> TerminalMode {
+        TerminalMode {
+            #[cfg(unix)]
+            saved: rustix::termios::tcgetattr(std::io::stdin()).ok(),
+        }
+    }
+
+    pub fn restore(&self) {
+        #[cfg(unix)]
+        if let Some(mode) = &self.saved {
+            // Nothing else to do when it fails: yap is ending.
+            let _ = rustix::termios::tcsetattr(
+                std::io::stdin(),
+                rustix::termios::OptionalActions::Now,
+                mode,
+            );
+        }
+    }
+}
+
 /// The input history's file name in the data folder.
 pub const HISTORY_FILE: &str = "chat_history";
 

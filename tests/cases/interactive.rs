@@ -30,6 +30,11 @@ impl Pty {
     /// `yap ARGS` in `dir`, its history and input history under
     /// `dir/data` (as [`yap`] does).
     fn spawn(dir: &Scratch, args: &str) -> Pty {
+        Pty::spawn_on(dir, args, "xterm")
+    }
+
+    /// The same on a terminal of type `term`.
+    fn spawn_on(dir: &Scratch, args: &str, term: &str) -> Pty {
         // `exec`: no shell between script and yap to die of a Ctrl-C that
         // yap handles (an interactive shell puts yap in a process group of
         // its own; `sh -c` does not).
@@ -45,7 +50,7 @@ impl Pty {
             .env("XDG_CONFIG_HOME", dir.path().join("config"))
             .env("XDG_DATA_HOME", dir.path().join("data"))
             .env("OPENAI_API_KEY", KEY)
-            .env("TERM", "xterm")
+            .env("TERM", term)
             .current_dir(dir.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -455,4 +460,24 @@ fn continue_shows_the_last_turns_and_sends_them() {
     let rows = logs(&dir);
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["cid"], rows[2]["cid"]);
+}
+
+#[test]
+fn on_a_dumb_terminal_lines_are_read_plainly_and_ctrl_c_ends_yap() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["plain answer"])));
+    let mut pty = Pty::spawn_on(&dir, &chat_args(&server, ""), "dumb");
+    pty.wait_for("> ", 1);
+    pty.stdin.as_mut().unwrap().write_all(b"hi\n").unwrap();
+    pty.wait_for("plain answer", 1);
+    pty.wait_for("> ", 2);
+    // No raw mode here: Ctrl-C is a signal, and ends yap at once.
+    pty.stdin.as_mut().unwrap().write_all(b"\x03").unwrap();
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(130), "{screen}");
+    assert!(screen.contains("interrupted"), "{screen}");
+    assert_eq!(
+        messages(&server.only_request()),
+        json!([{"role": "user", "content": "hi"}])
+    );
 }
