@@ -16,6 +16,7 @@ pub mod exchange;
 pub mod history;
 pub mod input;
 pub mod output;
+pub mod repl;
 pub mod request;
 pub mod source;
 pub mod stream;

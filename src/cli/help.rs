@@ -342,6 +342,10 @@ pub const FILES: &[(&str, &str)] = &[
         "the history of exchanges (yap logs); YAP_DATA_DIR moves it, history = false in the config turns it off",
     ),
     (
+        "$XDG_DATA_HOME/yap/chat_history",
+        "the lines typed in the interactive chat (Up recalls them); not written with --no-log, YAP_NO_LOG=1 or history = false",
+    ),
+    (
         "./.env",
         "variables read from the working directory; never overrides a variable that is set",
     ),

@@ -48,6 +48,17 @@ pub enum Command {
     /// is not a terminal), then the PROMPT words, joined by blank lines.
     /// With no prompt, no stdin and no --messages on a terminal, an
     /// interactive chat starts.
+    ///
+    /// The interactive chat: each line is a message and the answer streams
+    /// back; the conversation is kept and each turn is a history row (-c
+    /// resumes the newest conversation and shows its last turns). Keys:
+    /// the usual editing keys, Up and Down for the lines of earlier chats,
+    /// Alt-Enter for a new line; a line """ starts a block that another
+    /// """ line ends. Ctrl-C clears a typed line, stops an answer (what
+    /// arrived is kept) or, on an empty line, ends yap (130); Ctrl-D ends
+    /// it (0). Commands: /help, /model NAME, /system TEXT, /clear (a new
+    /// conversation), /save PATH (the messages as JSON, for --messages
+    /// PATH), /exit; a line starting with // sends one /.
     Chat(Box<ChatArgs>),
 
     /// Send a prompt to POST {base}/completions (legacy text completion)

@@ -1,23 +1,21 @@
 //! `yap chat`: wiring only. Arguments → settings → inputs → body →
 //! prepared request → (preview | exchange) → sink.
 
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::Path;
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{common, save};
+use super::{common, interactive, save};
 use crate::cli::{ChatArgs, ConnArgs};
 use crate::config::{Env, Settings};
-use crate::error::{Failure, Kind};
-use crate::exchange::{self, Cancel};
+use crate::error::Failure;
+use crate::exchange::Cancel;
 use crate::history::{self, Continue};
 use crate::input::{self, Stdin};
 use crate::output::Mode;
-use crate::output::progress::Spinner;
 use crate::output::term::Diag;
-use crate::output::text::TextSink;
 use crate::request::Prepared;
 use crate::request::chat::{self as body, ChatInputs};
 use crate::stream::assemble::Shape;
@@ -169,7 +167,8 @@ pub async fn run(
         layers,
     };
     if interactive {
-        return interactive_chat(&settings, inputs, args, diag, cancel, cid).await;
+        let history_file = interactive::history_file(&settings, env);
+        return interactive::run(&settings, inputs, args, diag, cancel, cid, history_file).await;
     }
     let body = body::build(inputs)?;
     let looping = toolbox.runs_commands();
@@ -252,86 +251,4 @@ fn list_commands(toolbox: &Toolbox) -> io::Result<()> {
         writeln!(out, "#   {name}: {}", command.replace('\n', "\n#     "))?;
     }
     Ok(())
-}
-
-/// A chat on a terminal: each line a user message, each answer streamed,
-/// the conversation kept in memory. Ctrl-D (or `/exit`) ends it; an
-/// exchange that fails is said and the chat goes on.
-async fn interactive_chat(
-    settings: &Settings,
-    mut inputs: ChatInputs,
-    args: &ChatArgs,
-    diag: Diag,
-    cancel: &Cancel,
-    cid: Option<String>,
-) -> anyhow::Result<()> {
-    let live = common::live(settings, diag)?;
-    let resumed = cid.is_some() && !inputs.messages.is_empty();
-    // Each turn is a row of one conversation (with --no-log, nothing typed
-    // reaches the disk).
-    let mut conversation = common::conversation(settings, cid);
-    let continuing = match (&conversation, resumed) {
-        (Some(c), true) => format!(" (continuing conversation {})", c.cid()),
-        _ => String::new(),
-    };
-    diag.text(&format!(
-        "yap: chatting with {}{continuing}; an empty line does nothing, Ctrl-D or /exit ends\n",
-        inputs.model
-    ));
-    let mut history: Vec<Value> = std::mem::take(&mut inputs.messages);
-    loop {
-        diag.text("> ");
-        // Read on a blocking thread, so that Ctrl-C at the prompt ends yap.
-        let read = tokio::task::spawn_blocking(|| {
-            let mut line = String::new();
-            io::stdin().lock().read_line(&mut line).map(|n| (n, line))
-        });
-        let (n, line) = tokio::select! {
-            r = read => r.map_err(|e| Failure::new(Kind::Other, format!("reading stdin: {e}")))??,
-            () = cancel.cancelled() => {
-                diag.text("\n");
-                return Err(Failure::new(Kind::Interrupted, "interrupted").into());
-            }
-        };
-        if n == 0 {
-            diag.text("\n");
-            return Ok(());
-        }
-        let line = line.trim_end_matches(['\n', '\r']);
-        if line.trim().is_empty() {
-            continue;
-        }
-        if line.trim() == "/exit" {
-            return Ok(());
-        }
-        let turn = ChatInputs {
-            messages: history.clone(),
-            user_text: Some(line.to_string()),
-            ..inputs.clone()
-        };
-        let prepared = Prepared::post(settings, "chat/completions", body::build(turn)?);
-        let opts = common::options(settings, Shape::Chat, true);
-        let mut sink = TextSink::new(io::stdout().lock(), diag, args.output.reasoning)
-            .on_terminal(io::stdout().is_terminal());
-        let spinner = Spinner::start(diag, "waiting for the model");
-        let ex = exchange::run(&live, prepared, &opts, &mut sink, &spinner, cancel).await;
-        spinner.stop();
-        let ex = ex?;
-        common::report(&ex.warnings, &ex, args.output.usage, diag);
-        common::record(conversation.as_mut(), &ex, diag);
-        if let Some(f) = &ex.failure {
-            if f.kind == Kind::Interrupted {
-                return ex.into_result().map_err(Into::into);
-            }
-            diag.error(&f.message);
-            continue;
-        }
-        let answer = ex
-            .document()
-            .pointer("/choices/0/message/content")
-            .cloned()
-            .unwrap_or(Value::Null);
-        history.push(json!({"role": "user", "content": line}));
-        history.push(json!({"role": "assistant", "content": answer}));
-    }
 }

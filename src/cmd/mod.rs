@@ -5,6 +5,7 @@ pub mod chat;
 pub mod common;
 pub mod complete;
 pub mod config;
+pub mod interactive;
 pub mod logs;
 pub mod models;
 pub mod save;

@@ -251,6 +251,8 @@ fn spawn_in_terminal(dir: &Scratch, command: &str) -> std::process::Child {
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", dir.path())
+        // The history and the input history stay in the scratch folder.
+        .env("XDG_DATA_HOME", dir.path().join("data"))
         .env("OPENAI_API_KEY", KEY)
         .env("TERM", "xterm")
         .current_dir(dir.path())

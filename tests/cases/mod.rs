@@ -9,6 +9,7 @@ mod errors; // HTTP error fixtures, exit codes, retries, network failures
 mod faults; // servers that misbehave: cuts, lies, caps, TLS, redirects
 mod generated;
 mod history; // the history: fields, migrations, concurrency, failures to write, logs, -c and --cid // completions/ and man/ match the clap definition
+mod interactive; // the interactive chat on a pty: line editor, input history, slash commands, Ctrl-C
 mod models; // yap models: shapes, filters, --long, show
 mod output; // --json, --raw, --usage, --reasoning, n>1, closed stdout
 mod preview; // --dry-run and --curl
