@@ -66,6 +66,9 @@ pub struct ChatArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub cassette: super::replay::CassetteArgs,
 }
 
 #[derive(Debug, Args, Default)]
@@ -111,6 +114,9 @@ pub struct CompleteArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub cassette: super::replay::CassetteArgs,
 }
 
 /// Where the prompt comes from.

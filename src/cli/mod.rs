@@ -9,6 +9,7 @@ pub mod generate;
 pub mod help;
 pub mod hints;
 pub mod models;
+pub mod replay;
 
 use std::path::PathBuf;
 
@@ -18,6 +19,7 @@ use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 pub use chat::{ChatArgs, ColorChoice, CompleteArgs, OutputArgs};
 pub use connection::ConnArgs;
 pub use models::{ModelsAction, ModelsArgs};
+pub use replay::{CassetteArgs, CassetteMode, ReplayArgs};
 
 const ABOUT: &str = "A command-line client for OpenAI-compatible Chat Completions APIs";
 
@@ -56,6 +58,15 @@ pub enum Command {
 
     /// List the model ids of GET {base}/models, sorted, one per line
     Models(ModelsArgs),
+
+    /// Play recorded exchanges back offline, or re-send one with --live
+    ///
+    /// FILE is a cassette written by --record or --cassette. Offline (no key,
+    /// no network), stdout is what the recorded command printed, in the mode
+    /// it was printed in unless --text, --json or --raw converts; recorded
+    /// errors are printed again on stderr; the exit code is the first
+    /// non-zero recorded one.
+    Replay(Box<ReplayArgs>),
 
     /// Show the resolved settings and where each came from (key redacted)
     Config(ConfigArgs),

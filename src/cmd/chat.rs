@@ -75,6 +75,13 @@ pub async fn run(
         json_object: args.json_object,
         layers: common::layers(&settings, body_flag, &args.body),
     };
+    if interactive && (conn.record.is_some() || args.cassette.cassette.is_some()) {
+        return Err(Failure::usage(
+            "--record and --cassette record one request: give a prompt (the interactive chat \
+             is not recorded)",
+        )
+        .into());
+    }
     if interactive {
         return interactive_chat(&settings, inputs, args, diag, cancel).await;
     }
@@ -90,6 +97,7 @@ pub async fn run(
         mode,
         Shape::Chat,
         cancel,
+        &common::Tape::new(conn, &args.cassette, env)?,
     )
     .await
 }

@@ -3,14 +3,15 @@
 //! the chosen output mode.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::cli::ConnArgs;
+use crate::cassette::{self, read::Summary};
 use crate::cli::chat::{BodyArgs, OutputArgs, PromptArgs, SamplingArgs};
-use crate::config::Settings;
-use crate::error::Failure;
+use crate::cli::{CassetteArgs, CassetteMode, ConnArgs};
+use crate::config::{Env, Settings};
+use crate::error::{Failure, Kind};
 use crate::exchange::{self, Cancel, Exchange};
 use crate::input::{self, Stdin};
 use crate::output::json::JsonSink;
@@ -22,6 +23,7 @@ use crate::output::{Mode, Sink};
 use crate::request::params::{Layers, Sampling, parse_body_object, parse_logit_bias};
 use crate::request::{Prepared, preview};
 use crate::source::live::{self, Live};
+use crate::source::recorded::Recorded;
 use crate::stream::assemble::Shape;
 
 /// The sampling flags as plain values (`--logit-bias` checked here).
@@ -80,10 +82,20 @@ pub fn sink<'a>(
     diag: Diag,
     output: &OutputArgs,
 ) -> Box<dyn Sink + 'a> {
+    sink_with(mode, out, diag, output.reasoning)
+}
+
+/// [`sink`], with `--reasoning` as a value.
+pub fn sink_with<'a>(
+    mode: Mode,
+    out: impl Write + 'a,
+    diag: Diag,
+    reasoning: bool,
+) -> Box<dyn Sink + 'a> {
     match mode {
-        Mode::Text => Box::new(
-            TextSink::new(out, diag, output.reasoning).on_terminal(io::stdout().is_terminal()),
-        ),
+        Mode::Text => {
+            Box::new(TextSink::new(out, diag, reasoning).on_terminal(io::stdout().is_terminal()))
+        }
         Mode::Json => Box::new(JsonSink::new(out)),
         Mode::Raw => Box::new(RawSink::new(out)),
     }
@@ -166,7 +178,54 @@ pub fn preview(
     Ok(true)
 }
 
+/// Where exchanges are recorded and played back from: `--record PATH`
+/// (append), `--cassette PATH` with its mode.
+#[derive(Clone, Debug, Default)]
+pub struct Tape {
+    pub record: Option<PathBuf>,
+    pub cassette: Option<PathBuf>,
+    pub mode: CassetteMode,
+}
+
+impl Tape {
+    /// `--record` and `--cassette`; `--cassette-mode`, else
+    /// `YAP_CASSETTE_MODE`, else auto.
+    pub fn new(conn: &ConnArgs, args: &CassetteArgs, env: &Env) -> Result<Tape, Failure> {
+        let mode = match (args.cassette_mode, env.non_empty("YAP_CASSETTE_MODE")) {
+            (Some(m), _) => m,
+            (None, Some((value, _))) => match value.trim().to_ascii_lowercase().as_str() {
+                "auto" => CassetteMode::Auto,
+                "replay" => CassetteMode::Replay,
+                "record" => CassetteMode::Record,
+                _ => {
+                    return Err(Failure::usage(format!(
+                        "YAP_CASSETTE_MODE is '{value}'; expected auto, replay or record"
+                    )));
+                }
+            },
+            (None, None) => CassetteMode::Auto,
+        };
+        Ok(Tape {
+            record: conn.record.clone(),
+            cassette: args.cassette.clone(),
+            mode,
+        })
+    }
+
+    /// Only `--record` (replay --live).
+    pub fn record(conn: &ConnArgs) -> Tape {
+        Tape {
+            record: conn.record.clone(),
+            ..Tape::default()
+        }
+    }
+}
+
 /// Send `req` and print the answer in `mode`; warnings and usage after it.
+/// With `--cassette`, a matching recorded exchange is played back instead
+/// (no key, nothing sent, nothing appended); a sent exchange is appended
+/// to the cassettes that ask for it.
+#[allow(clippy::too_many_arguments)]
 pub async fn send_and_print(
     settings: &Settings,
     req: Prepared,
@@ -175,17 +234,139 @@ pub async fn send_and_print(
     mode: Mode,
     shape: Shape,
     cancel: &Cancel,
+    tape: &Tape,
 ) -> anyhow::Result<()> {
+    if let Some(path) = &tape.cassette
+        && tape.mode != CassetteMode::Record
+    {
+        let endpoint = cassette::endpoint_of(&req.url);
+        let lookup = match cassette::find(path, endpoint, req.body.as_ref()) {
+            Ok(lookup) => lookup,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => cassette::Lookup::default(),
+            Err(e) => {
+                return Err(Failure::usage(format!(
+                    "cannot read the cassette {}: {e}",
+                    path.display()
+                ))
+                .into());
+            }
+        };
+        if let Some(v) = lookup.newer {
+            diag.warn(&format!(
+                "{}: lines in cassette format version {v} (newer than {}) are never matched; a newer yap reads them",
+                path.display(),
+                cassette::VERSION
+            ));
+        }
+        if let Some((offset, summary)) = lookup.found {
+            let ex = play(
+                path,
+                offset,
+                summary,
+                mode,
+                output.reasoning,
+                diag,
+                None,
+                cancel,
+            )
+            .await?;
+            report(&ex, output.usage, diag);
+            return ex.into_result().map_err(Into::into);
+        }
+        if tape.mode == CassetteMode::Replay {
+            return Err(Failure::usage(format!(
+                "no exchange in the cassette {} matches this request to /{} \
+                 (--cassette-mode replay sends nothing); record it with --cassette-mode auto",
+                path.display(),
+                endpoint.unwrap_or("(an unknown endpoint)")
+            ))
+            .into());
+        }
+    }
+    let targets: Vec<&Path> = tape
+        .record
+        .iter()
+        .chain(tape.cassette.iter())
+        .map(PathBuf::as_path)
+        .collect();
+    for path in &targets {
+        cassette::check_writable(path)?;
+    }
     let live = live(settings, diag)?;
-    let opts = options(settings, shape, mode == Mode::Json);
+    let mut opts = options(settings, shape, mode == Mode::Json);
+    opts.record = !targets.is_empty();
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut sink = sink(mode, out, diag, output);
     let spinner = Spinner::start(diag, "waiting for the model");
     let exchange = exchange::run(&live, req, &opts, sink.as_mut(), &spinner, cancel).await;
     spinner.stop();
+    drop(sink);
     let exchange = exchange?;
     report(&exchange, output.usage, diag);
+    if !targets.is_empty() {
+        let key = settings.key_for_request().ok().flatten();
+        let line = cassette::line(&exchange, mode, key);
+        for path in targets {
+            // Like the history: a cassette that cannot be written costs a
+            // warning, never the answer or its exit code.
+            if let Err(f) = cassette::append(path, &line) {
+                diag.warn(&f.message);
+            }
+        }
+    }
     exchange.into_result().map_err(Into::into)
+}
+
+/// Play one recorded exchange (line `offset` of the cassette at `path`)
+/// through the exchange into the sink of `mode`, as the network would have
+/// delivered it; `speed`: keep the recorded timing. The exchange's verdict
+/// is the recorded one.
+#[allow(clippy::too_many_arguments)]
+pub async fn play(
+    path: &Path,
+    offset: u64,
+    summary: Summary,
+    mode: Mode,
+    reasoning: bool,
+    diag: Diag,
+    speed: Option<f64>,
+    cancel: &Cancel,
+) -> anyhow::Result<Exchange> {
+    let shape = match cassette::endpoint_of(&summary.request.url) {
+        Some("completions") => Shape::Completion,
+        _ => Shape::Chat,
+    };
+    let req = Prepared {
+        method: "POST",
+        url: summary.request.url.clone(),
+        headers: summary.request.headers.clone(),
+        auth: crate::config::Auth::None,
+        key_var: crate::request::KeyRef::Var(String::new()),
+        body: summary.request.body.clone(),
+    };
+    let recorded = Recorded::new(path, offset, summary, speed);
+    // A cassette is the user's own file: --max-size does not bound it.
+    let mut opts = exchange::Options::new(shape, usize::MAX, None);
+    opts.keep_all = mode == Mode::Json;
+    let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut sink = sink_with(mode, out, diag, reasoning);
+    let mut ex = exchange::run(
+        &recorded,
+        req,
+        &opts,
+        sink.as_mut(),
+        &crate::source::Silent,
+        cancel,
+    )
+    .await?;
+    let own = ex
+        .failure
+        .as_ref()
+        .is_some_and(|f| f.kind == Kind::Interrupted || recorded.broken());
+    if !own {
+        ex.failure = recorded.failure();
+    }
+    Ok(ex)
 }
 
 /// Warnings and `--usage` on stderr, after the answer.

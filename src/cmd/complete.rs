@@ -58,6 +58,7 @@ pub async fn run(
         mode,
         Shape::Completion,
         cancel,
+        &common::Tape::new(conn, &args.cassette, env)?,
     )
     .await
 }

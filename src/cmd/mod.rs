@@ -6,3 +6,4 @@ pub mod common;
 pub mod complete;
 pub mod config;
 pub mod models;
+pub mod replay;
