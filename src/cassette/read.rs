@@ -578,10 +578,12 @@ impl<'de> Visitor<'de> for PlayVisitor<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             if key == "response" {
-                map.next_value_seed(PlayResponse { each: self.each })?;
-                return Ok(());
+                map.next_value_seed(PlayResponse {
+                    each: &mut *self.each,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
             }
-            map.next_value::<IgnoredAny>()?;
         }
         Ok(())
     }
@@ -624,9 +626,9 @@ impl<'de> Visitor<'de> for PlayResponse<'_> {
                 map.next_value_seed(EventsSeed {
                     each: Some(&mut *self.each),
                 })?;
-                return Ok(());
+            } else {
+                map.next_value::<IgnoredAny>()?;
             }
-            map.next_value::<IgnoredAny>()?;
         }
         Ok(())
     }
