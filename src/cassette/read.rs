@@ -294,6 +294,9 @@ impl<'de> Visitor<'de> for TopVisitor {
             response_value: None,
         };
         while let Some(key) = map.next_key::<String>()? {
+            if key == "response" && (top.response.is_some() || top.response_value.is_some()) {
+                return Err(de::Error::duplicate_field("response"));
+            }
             if key == "response" && top.fields.contains_key("yap_cassette") {
                 top.response = Some(map.next_value_seed(ResponseSeed)?);
             } else if key == "response" {
@@ -356,13 +359,25 @@ impl<'de> Visitor<'de> for ResponseVisitor {
         let mut done = false;
         let mut body = None;
         let mut events = 0;
+        let mut seen_body = false;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "status" => status = Some(map.next_value::<u16>()?),
                 "headers" => headers = map.next_value::<Vec<(String, String)>>()?,
                 "done" => done = map.next_value::<bool>()?,
-                "body" => body = Some(map.next_value::<String>()?),
-                "events" => events = map.next_value_seed(EventsSeed { each: None })?,
+                "body" | "events" if seen_body => {
+                    return Err(de::Error::custom(
+                        "a response holds one body or one events array",
+                    ));
+                }
+                "body" => {
+                    seen_body = true;
+                    body = Some(map.next_value::<String>()?);
+                }
+                "events" => {
+                    seen_body = true;
+                    events = map.next_value_seed(EventsSeed { each: None })?;
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -554,8 +569,15 @@ pub fn play(
     let mut file = File::open(path).map_err(|e| e.to_string())?;
     file.seek(SeekFrom::Start(offset))
         .map_err(|e| e.to_string())?;
-    let mut buf = BufReader::with_capacity(64 * 1024, file);
-    let mut line = LineRead::new(&mut buf);
+    play_from(BufReader::with_capacity(64 * 1024, file), each)
+}
+
+/// [`play`] from a reader at the start of the line.
+pub fn play_from<R: BufRead>(
+    mut reader: R,
+    each: &mut dyn FnMut(RecEvent) -> bool,
+) -> Result<(), String> {
+    let mut line = LineRead::new(&mut reader);
     let mut de = serde_json::Deserializer::from_reader(&mut line);
     match de.deserialize_map(PlayVisitor { each }) {
         Ok(()) => Ok(()),
@@ -683,6 +705,8 @@ mod tests {
             r#"{"yap_cassette":1,"request":{"url":"u"},"response":{"status":200,"events":[{"ms":-1,"data":"x"}]}}"#,
             r#"{"yap_cassette":1,"request":{"url":"u"},"error":{"kind":"nope","message":"m"}}"#,
             "{\"a\":",
+            r#"{"yap_cassette":1,"request":{"url":"u"},"response":null,"response":{"status":200}}"#,
+            r#"{"yap_cassette":1,"request":{"url":"u"},"response":{"status":200,"events":[],"body":"x"}}"#,
         ] {
             let got = entries(text);
             assert!(got[0].is_err(), "{text}");
