@@ -24,7 +24,7 @@ fuzz_target!(|input: &[u8]| {
         };
         // The second pass hands on exactly the events the first counted.
         let mut played = 0u64;
-        let result = play_from(&input[offset..], &mut |_event| {
+        let result = play_from(&input[offset..], &mut |_ms, _sse| {
             played += 1;
             true
         });

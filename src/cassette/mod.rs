@@ -10,6 +10,7 @@
 //! an advisory lock, so concurrent processes never interleave or tear them.
 
 pub mod read;
+pub mod scan;
 
 use std::borrow::Cow;
 use std::fs::OpenOptions;
@@ -235,7 +236,10 @@ pub fn check_writable(path: &Path) -> Result<(), Failure> {
 /// One cassette line (no newline) for a finished exchange that yap printed
 /// in `mode`. `key`: the key the request was sent with, never written.
 pub fn line(ex: &Exchange, mode: Mode, key: Option<&ApiKey>) -> String {
-    let key = key.map(ApiKey::expose).filter(|k| !k.is_empty());
+    // A key shorter than 4 characters is no secret worth a corrupted
+    // cassette: it is not searched for in the text (the auth header and
+    // secret-named headers are still never written), as `ApiKey::scrub`.
+    let key = key.map(ApiKey::expose).filter(|k| k.len() >= 4);
     let holds_key = |v: &str| key.is_some_and(|k| v.contains(k));
     let keep = |(n, v): &'_ (String, String)| !is_secret_header(n) && !holds_key(v);
     let request = RequestOut {

@@ -10,13 +10,15 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::scan;
 use super::{VERSION, failure_of_value, kind_of_code, mode_of_word};
 use crate::error::{Failure, Kind};
 use crate::output::Mode;
@@ -96,6 +98,132 @@ pub struct RecEvent {
     pub data: String,
 }
 
+/// An event as the line holds it, borrowed: nothing is copied or
+/// unescaped until it is written out as SSE.
+#[derive(Deserialize)]
+struct RawEvent<'a> {
+    ms: u64,
+    #[serde(default, borrow)]
+    event: Option<&'a RawValue>,
+    #[serde(borrow)]
+    data: &'a RawValue,
+}
+
+impl RawEvent<'_> {
+    /// Parse and check one element of `events`.
+    fn parse(raw: &[u8]) -> Result<RawEvent<'_>, String> {
+        let e: RawEvent<'_> = serde_json::from_slice(raw).map_err(|e| strip_at(&e))?;
+        if !e.data.get().starts_with('"') {
+            return Err(format!("data is {}, not a string", e.data.get()));
+        }
+        if e.event.is_some_and(|n| !n.get().starts_with('"')) {
+            return Err("event is not a string".to_string());
+        }
+        Ok(e)
+    }
+}
+
+/// Write one event as the SSE bytes a server sends: `event:` when it has a
+/// name, its data's lines each as `data:`, a blank line. `data` and `event`
+/// are JSON string literals (quotes and escapes included), unescaped here.
+fn write_sse(out: &mut Vec<u8>, event: Option<&str>, data: &str) {
+    if let Some(name) = event {
+        out.extend_from_slice(b"event: ");
+        // A name cannot hold a line break: it would end the field.
+        let start = out.len();
+        unescape_into(out, name, b"");
+        for b in &mut out[start..] {
+            if *b == b'\n' || *b == b'\r' {
+                *b = b' ';
+            }
+        }
+        out.push(b'\n');
+    }
+    out.extend_from_slice(b"data: ");
+    unescape_into(out, data, b"\ndata: ");
+    out.extend_from_slice(b"\n\n");
+}
+
+/// Append the text of the JSON string literal `lit`, writing `newline` for
+/// each LF and a space for each CR (a CR would end the SSE line: the
+/// decoder never hands one on in data). An invalid escape or a lone
+/// surrogate becomes U+FFFD; nothing panics.
+fn unescape_into(out: &mut Vec<u8>, lit: &str, newline: &[u8]) {
+    let inner = lit
+        .strip_prefix('"')
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap_or(lit)
+        .as_bytes();
+    let nl = |out: &mut Vec<u8>| {
+        if newline.is_empty() {
+            out.push(b'\n');
+        } else {
+            out.extend_from_slice(newline);
+        }
+    };
+    let mut i = 0;
+    while i < inner.len() {
+        let Some(n) = memchr::memchr(b'\\', &inner[i..]) else {
+            out.extend_from_slice(&inner[i..]);
+            break;
+        };
+        out.extend_from_slice(&inner[i..i + n]);
+        i += n + 1;
+        let Some(&c) = inner.get(i) else {
+            break;
+        };
+        i += 1;
+        match c {
+            b'n' => nl(out),
+            b'r' => out.push(b' '),
+            b't' => out.push(b'\t'),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b'u' => {
+                let hex = |at: usize| {
+                    inner
+                        .get(at..at + 4)
+                        .and_then(|h| std::str::from_utf8(h).ok())
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                };
+                let Some(first) = hex(i) else {
+                    out.extend_from_slice("\u{fffd}".as_bytes());
+                    continue;
+                };
+                i += 4;
+                let code = if (0xD800..0xDC00).contains(&first)
+                    && inner.get(i) == Some(&b'\\')
+                    && inner.get(i + 1) == Some(&b'u')
+                    && let Some(second) = hex(i + 2)
+                    && (0xDC00..0xE000).contains(&second)
+                {
+                    i += 6;
+                    0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                } else {
+                    first
+                };
+                match char::from_u32(code) {
+                    Some('\n') => nl(out),
+                    Some('\r') => out.push(b' '),
+                    Some(ch) => {
+                        let mut buf = [0u8; 4];
+                        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                    }
+                    None => out.extend_from_slice("\u{fffd}".as_bytes()),
+                }
+            }
+            other => out.push(other),
+        }
+    }
+}
+
+/// [`write_sse`] from an event read whole (a hand-edited line's events).
+fn write_sse_owned(out: &mut Vec<u8>, e: &RecEvent) {
+    let lit = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let name = e.event.as_deref().map(lit);
+    write_sse(out, name.as_deref(), &lit(&e.data));
+}
+
 /// The lines of a cassette, one at a time.
 pub struct Reader<R: BufRead> {
     inner: R,
@@ -129,29 +257,39 @@ impl<R: BufRead> Reader<R> {
             }
             self.line += 1;
             let start = self.offset;
-            let mut line = LineRead::new(&mut self.inner);
-            if line.blank()? {
-                line.drain()?;
-                self.offset += line.read;
+            let mut count = 0u64;
+            let mut bad_event = None;
+            let scanned = scan::line(&mut self.inner, &mut |raw| match RawEvent::parse(raw) {
+                Ok(_) => {
+                    count += 1;
+                    true
+                }
+                Err(e) => {
+                    bad_event = Some(format!("response.events[{count}]: {e}"));
+                    false
+                }
+            })?;
+            self.offset += scanned.read;
+            if scanned.stopped {
+                self.offset += drain_line(&mut self.inner)?;
+            }
+            if let Some(reason) = bad_event {
+                return Ok(Some(Err(bad(self.line, reason))));
+            }
+            if scanned.skeleton.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             let parsed = {
-                let mut de = serde_json::Deserializer::from_reader(&mut line);
+                let mut de = serde_json::Deserializer::from_slice(&scanned.skeleton);
                 let top = de.deserialize_map(TopVisitor);
                 top.and_then(|t| de.end().map(|()| t))
             };
-            let io_error = line.error.take();
-            line.drain()?;
-            self.offset += line.read;
-            if let Some(e) = io_error {
-                return Err(e);
-            }
             let entry = parsed
                 .map_err(|e| BadLine {
                     line: self.line,
                     reason: format!("not a cassette line or request body: {}", strip_at(&e)),
                 })
-                .and_then(|top| record(top, self.line))
+                .and_then(|top| record(top, count, self.line))
                 .map(|record| Entry {
                     line: self.line,
                     offset: start,
@@ -162,111 +300,34 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
-/// serde_json's "at line 1 column 9" names the column of our own line
-/// reader; keep the message and the column.
+/// Skip the rest of a line; the bytes skipped.
+fn drain_line<R: BufRead>(reader: &mut R) -> io::Result<u64> {
+    let mut read = 0u64;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(read);
+        }
+        match memchr::memchr(b'\n', buf) {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(read + i as u64 + 1);
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+                read += n as u64;
+            }
+        }
+    }
+}
+
+/// serde_json's "at line 1 column 9": keep the message and the column.
 fn strip_at(e: &serde_json::Error) -> String {
     let text = e.to_string();
     match text.rfind(" at line ") {
         Some(i) => format!("{} (column {})", &text[..i], e.column()),
         None => text,
-    }
-}
-
-/// The bytes of one line (its `\n` consumed, not given), counting them.
-struct LineRead<'a, R: BufRead> {
-    inner: &'a mut R,
-    done: bool,
-    read: u64,
-    error: Option<io::Error>,
-}
-
-impl<'a, R: BufRead> LineRead<'a, R> {
-    fn new(inner: &'a mut R) -> LineRead<'a, R> {
-        LineRead {
-            inner,
-            done: false,
-            read: 0,
-            error: None,
-        }
-    }
-
-    /// Is the line only whitespace? Reads nothing the parser would need.
-    fn blank(&mut self) -> io::Result<bool> {
-        loop {
-            let avail = self.inner.fill_buf()?;
-            let Some(&b) = avail.first() else {
-                self.done = true;
-                return Ok(true);
-            };
-            match b {
-                b'\n' => return Ok(true),
-                b' ' | b'\t' | b'\r' => {
-                    self.inner.consume(1);
-                    self.read += 1;
-                }
-                _ => return Ok(false),
-            }
-        }
-    }
-
-    /// Skip the rest of the line.
-    fn drain(&mut self) -> io::Result<()> {
-        while !self.done {
-            let avail = self.inner.fill_buf()?;
-            if avail.is_empty() {
-                self.done = true;
-                break;
-            }
-            match memchr::memchr(b'\n', avail) {
-                Some(i) => {
-                    self.inner.consume(i + 1);
-                    self.read += i as u64 + 1;
-                    self.done = true;
-                }
-                None => {
-                    let n = avail.len();
-                    self.inner.consume(n);
-                    self.read += n as u64;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<R: BufRead> Read for LineRead<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.done || buf.is_empty() {
-            return Ok(0);
-        }
-        let avail = match self.inner.fill_buf() {
-            Ok(a) => a,
-            Err(e) => {
-                // Kept for the caller: serde would report it as bad JSON.
-                let copy = io::Error::new(e.kind(), e.to_string());
-                self.error = Some(e);
-                return Err(copy);
-            }
-        };
-        if avail.is_empty() {
-            self.done = true;
-            return Ok(0);
-        }
-        let n = avail.len().min(buf.len());
-        let take = match memchr::memchr(b'\n', &avail[..n]) {
-            Some(0) => {
-                self.inner.consume(1);
-                self.read += 1;
-                self.done = true;
-                return Ok(0);
-            }
-            Some(i) => i,
-            None => n,
-        };
-        buf[..take].copy_from_slice(&avail[..take]);
-        self.inner.consume(take);
-        self.read += take as u64;
-        Ok(take)
     }
 }
 
@@ -438,13 +499,19 @@ fn bad(line: usize, reason: impl Into<String>) -> BadLine {
 }
 
 /// What a parsed line is.
-fn record(top: Top, line: usize) -> Result<Record, BadLine> {
+fn record(top: Top, captured: u64, line: usize) -> Result<Record, BadLine> {
     let Top {
         mut fields,
         response,
         response_value,
     } = top;
     let Some(version) = fields.get("yap_cassette") else {
+        if captured > 0 {
+            return Err(bad(
+                line,
+                "a request body with a response.events member (a cassette line needs yap_cassette)",
+            ));
+        }
         if let Some(v) = response_value {
             fields.insert("response".into(), v);
         }
@@ -472,6 +539,10 @@ fn record(top: Top, line: usize) -> Result<Record, BadLine> {
         }
         (None, None) => None,
     };
+    let mut response = response;
+    if let Some(r) = &mut response {
+        r.events += captured;
+    }
     let mode = match fields.get("mode") {
         None => Mode::Text,
         Some(m) => m.as_str().and_then(mode_of_word).ok_or_else(|| {
@@ -559,12 +630,12 @@ pub fn read_all(path: &Path) -> io::Result<Result<Vec<Entry>, BadLine>> {
 }
 
 /// Read the line at `offset` again and hand each of its events to `each`
-/// (which returns false to stop). The first pass checked the line; an
-/// error here means the file changed under us.
+/// as SSE bytes, with its time in ms (`each` returns false to stop). The
+/// first pass checked the line; an error here means the file changed.
 pub fn play(
     path: &Path,
     offset: u64,
-    each: &mut dyn FnMut(RecEvent) -> bool,
+    each: &mut dyn FnMut(u64, &[u8]) -> bool,
 ) -> Result<(), String> {
     let mut file = File::open(path).map_err(|e| e.to_string())?;
     file.seek(SeekFrom::Start(offset))
@@ -575,11 +646,36 @@ pub fn play(
 /// [`play`] from a reader at the start of the line.
 pub fn play_from<R: BufRead>(
     mut reader: R,
-    each: &mut dyn FnMut(RecEvent) -> bool,
+    each: &mut dyn FnMut(u64, &[u8]) -> bool,
 ) -> Result<(), String> {
-    let mut line = LineRead::new(&mut reader);
-    let mut de = serde_json::Deserializer::from_reader(&mut line);
-    match de.deserialize_map(PlayVisitor { each }) {
+    let mut failed = None;
+    let mut sse = Vec::with_capacity(1024);
+    let scanned = scan::line(&mut reader, &mut |raw| match RawEvent::parse(raw) {
+        Ok(e) => {
+            sse.clear();
+            write_sse(&mut sse, e.event.map(RawValue::get), e.data.get());
+            each(e.ms, &sse)
+        }
+        Err(e) => {
+            failed = Some(e);
+            false
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if let Some(why) = failed {
+        return Err(why);
+    }
+    if scanned.stopped {
+        return Ok(());
+    }
+    // Events the scanner left in the skeleton (a key written with escapes).
+    let mut owned = |e: RecEvent| {
+        sse.clear();
+        write_sse_owned(&mut sse, &e);
+        each(e.ms, &sse)
+    };
+    let mut de = serde_json::Deserializer::from_slice(&scanned.skeleton);
+    match de.deserialize_map(PlayVisitor { each: &mut owned }) {
         Ok(()) => Ok(()),
         Err(e) if e.to_string().starts_with(STOPPED) => Ok(()),
         Err(e) => Err(strip_at(&e)),

@@ -18,12 +18,12 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use super::{Activity, Body, Failed, Opened, Source};
-use crate::cassette::read::{self, RecEvent, Summary};
+use crate::cassette::read::{self, Summary};
 use crate::error::{Failure, Kind};
 use crate::request::Prepared;
 
 /// Events per batch the reading thread sends, and bytes per piece.
-const BATCH: usize = 256;
+const BATCH: usize = 4096;
 const PIECE: usize = 64 * 1024;
 
 pub struct Recorded {
@@ -69,8 +69,10 @@ impl Recorded {
     }
 }
 
+/// SSE bytes of consecutive events, and where each event ends with its
+/// recorded time: `(ms, end offset)`.
 enum Batch {
-    Events(Vec<RecEvent>),
+    Events(Bytes, Vec<(u64, usize)>),
     Broken(String),
 }
 
@@ -78,7 +80,10 @@ enum State {
     Whole(Option<Bytes>),
     Events {
         rx: mpsc::Receiver<Batch>,
-        pending: VecDeque<RecEvent>,
+        /// The batch being handed on, its marks, and how far it went.
+        bytes: Bytes,
+        marks: VecDeque<(u64, usize)>,
+        sent: usize,
         ended: bool,
     },
 }
@@ -94,20 +99,6 @@ pub struct RecordedBody {
     path: PathBuf,
 }
 
-fn sse_bytes(out: &mut Vec<u8>, e: &RecEvent) {
-    if let Some(name) = &e.event {
-        out.extend_from_slice(b"event: ");
-        out.extend_from_slice(name.replace(['\r', '\n'], " ").as_bytes());
-        out.push(b'\n');
-    }
-    for line in e.data.split('\n') {
-        out.extend_from_slice(b"data: ");
-        out.extend_from_slice(line.replace('\r', " ").as_bytes());
-        out.push(b'\n');
-    }
-    out.push(b'\n');
-}
-
 /// When an event recorded `ms` after the request is due at `speed`
 /// (`None`: now). A time past any sane wait is no wait (`--timeout` still
 /// bounds a replay).
@@ -115,6 +106,12 @@ fn due(started: Instant, speed: Option<f64>, ms: u64) -> Option<Instant> {
     let speed = speed?;
     let wait = Duration::try_from_secs_f64((ms as f64 / 1000.0) / speed).ok()?;
     started.checked_add(wait)
+}
+
+/// `bytes[from..to]`, whatever the offsets.
+fn slice(bytes: &Bytes, from: usize, to: usize) -> Bytes {
+    let to = to.min(bytes.len());
+    bytes.slice(from.min(to)..to)
 }
 
 impl Body for RecordedBody {
@@ -126,10 +123,20 @@ impl Body for RecordedBody {
                         return Ok(Some(b));
                     }
                 }
-                State::Events { rx, pending, ended } => {
-                    if pending.is_empty() && !*ended {
+                State::Events {
+                    rx,
+                    bytes,
+                    marks,
+                    sent,
+                    ended,
+                } => {
+                    if marks.is_empty() && !*ended {
                         match rx.recv().await {
-                            Some(Batch::Events(events)) => pending.extend(events),
+                            Some(Batch::Events(b, m)) => {
+                                *bytes = b;
+                                *marks = m.into();
+                                *sent = 0;
+                            }
                             Some(Batch::Broken(why)) => {
                                 self.broken.store(true, Ordering::SeqCst);
                                 return Err(Failure::usage(format!(
@@ -141,28 +148,35 @@ impl Body for RecordedBody {
                         }
                         continue;
                     }
-                    if let Some(first) = pending.pop_front() {
-                        if let Some(at) = due(self.started, self.speed, first.ms) {
-                            tokio::time::sleep_until(at.into()).await;
-                        }
-                        let mut out = Vec::new();
-                        sse_bytes(&mut out, &first);
-                        // Everything already due goes in the same piece.
-                        let now = Instant::now();
-                        while out.len() < PIECE {
-                            let ready = pending.front().is_some_and(|e| {
-                                due(self.started, self.speed, e.ms).is_none_or(|at| at <= now)
-                            });
-                            match pending.pop_front() {
-                                Some(e) if ready => sse_bytes(&mut out, &e),
-                                Some(e) => {
-                                    pending.push_front(e);
+                    if let Some(&(first_ms, _)) = marks.front() {
+                        let end = if self.speed.is_none() {
+                            // As fast as the sink takes it: the whole batch.
+                            let end = marks.back().map_or(*sent, |m| m.1);
+                            marks.clear();
+                            end
+                        } else {
+                            if let Some(at) = due(self.started, self.speed, first_ms) {
+                                tokio::time::sleep_until(at.into()).await;
+                            }
+                            // This event and every one already due.
+                            let now = Instant::now();
+                            let mut end = *sent;
+                            let mut first = true;
+                            while let Some(&(ms, e)) = marks.front() {
+                                let later =
+                                    due(self.started, self.speed, ms).is_some_and(|at| at > now);
+                                if !first && later {
                                     break;
                                 }
-                                None => break,
+                                first = false;
+                                end = e;
+                                marks.pop_front();
                             }
-                        }
-                        return Ok(Some(out.into()));
+                            end
+                        };
+                        let piece = slice(bytes, *sent, end);
+                        *sent = end;
+                        return Ok(Some(piece));
                     }
                 }
             }
@@ -214,19 +228,22 @@ impl Source for Recorded {
                 let path = self.path.clone();
                 let offset = self.offset;
                 std::thread::spawn(move || {
-                    let mut batch = Vec::with_capacity(BATCH);
-                    let mut each = |e: RecEvent| {
-                        batch.push(e);
-                        if batch.len() >= BATCH {
-                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                            return tx.blocking_send(Batch::Events(full)).is_ok();
+                    let mut piece = Vec::with_capacity(PIECE + 4096);
+                    let mut marks = Vec::new();
+                    let mut each = |ms: u64, sse: &[u8]| {
+                        piece.extend_from_slice(sse);
+                        marks.push((ms, piece.len()));
+                        if piece.len() >= PIECE || marks.len() >= BATCH {
+                            let full =
+                                std::mem::replace(&mut piece, Vec::with_capacity(PIECE + 4096));
+                            let m = std::mem::take(&mut marks);
+                            return tx.blocking_send(Batch::Events(full.into(), m)).is_ok();
                         }
                         true
                     };
                     let result = read::play(&path, offset, &mut each);
-                    let rest = std::mem::take(&mut batch);
-                    if !rest.is_empty() {
-                        let _ = tx.blocking_send(Batch::Events(rest));
+                    if !marks.is_empty() {
+                        let _ = tx.blocking_send(Batch::Events(piece.into(), marks));
                     }
                     if let Err(why) = result {
                         let _ = tx.blocking_send(Batch::Broken(why));
@@ -234,7 +251,9 @@ impl Source for Recorded {
                 });
                 State::Events {
                     rx,
-                    pending: VecDeque::new(),
+                    bytes: Bytes::new(),
+                    marks: VecDeque::new(),
+                    sent: 0,
                     ended: false,
                 }
             }
