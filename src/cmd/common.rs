@@ -191,7 +191,11 @@ impl Tape {
     /// `--record` and `--cassette`; `--cassette-mode`, else
     /// `YAP_CASSETTE_MODE`, else auto.
     pub fn new(conn: &ConnArgs, args: &CassetteArgs, env: &Env) -> Result<Tape, Failure> {
-        let mode = match (args.cassette_mode, env.non_empty("YAP_CASSETTE_MODE")) {
+        // The variable matters (and is checked) only with --cassette.
+        let from_env = env
+            .non_empty("YAP_CASSETTE_MODE")
+            .filter(|_| args.cassette.is_some());
+        let mode = match (args.cassette_mode, from_env) {
             (Some(m), _) => m,
             (None, Some((value, _))) => match value.trim().to_ascii_lowercase().as_str() {
                 "auto" => CassetteMode::Auto,

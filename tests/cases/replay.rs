@@ -563,3 +563,23 @@ fn every_stream_fixture_replays_as_it_printed_live() {
     }
     assert!(checked >= 80, "only {checked} runs");
 }
+
+#[test]
+fn a_bad_cassette_mode_variable_matters_only_with_cassette() {
+    let dir = Scratch::new();
+    let unused = Server::one(Reply::sse(stream_of(&["x"]))).unused();
+    let mut cmd = chat(&dir, &unused);
+    cmd.env("YAP_CASSETTE_MODE", "sometimes")
+        .args(["--cassette", "c.jsonl", "hi"]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("YAP_CASSETTE_MODE"),
+        "{}",
+        stderr(&out)
+    );
+    let server = Server::one(Reply::sse(stream_of(&["fine"])));
+    let mut cmd = chat(&dir, &server);
+    cmd.env("YAP_CASSETTE_MODE", "sometimes").arg("hi");
+    assert_eq!(stdout(&cmd.output().unwrap()), "fine\n");
+}
