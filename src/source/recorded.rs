@@ -100,8 +100,8 @@ pub struct RecordedBody {
 }
 
 /// When an event recorded `ms` after the request is due at `speed`
-/// (`None`: now). A time past any sane wait is no wait (`--timeout` still
-/// bounds a replay).
+/// (`None`: now). A time past what a `Duration` holds is no wait; any
+/// other wait is made (Ctrl-C ends it).
 fn due(started: Instant, speed: Option<f64>, ms: u64) -> Option<Instant> {
     let speed = speed?;
     let wait = Duration::try_from_secs_f64((ms as f64 / 1000.0) / speed).ok()?;
