@@ -78,6 +78,16 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Complete(args) => (mode_of(&args.output), forced_color(args.output.color)),
         Command::Models(args) if args.json => (Mode::Json, None),
         Command::Logs(args) if args.json => (Mode::Json, None),
+        Command::Replay(args) => {
+            let mode = if args.json {
+                Mode::Json
+            } else if args.raw {
+                Mode::Raw
+            } else {
+                Mode::Text
+            };
+            (mode, forced_color(args.color))
+        }
         _ => (Mode::Text, None),
     };
     let (env, dotenv_warnings) = Env::capture(cli.conn.no_dotenv);
@@ -107,23 +117,29 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err((err, env)) => {
             let code = error::exit_code(&err);
-            if code == 0 {
-                return ExitCode::SUCCESS;
+            if code == 0 || error::reported(&err).is_some() {
+                return ExitCode::from(code);
             }
-            let mut line = error::one_line(&err);
-            if let Some(env) = &env {
-                line = env.scrub_secrets(&line);
-            }
-            diag.error(&line);
-            if mode != Mode::Text {
-                let mut failure = error::failure_of(&err)
-                    .cloned()
-                    .unwrap_or_else(|| Failure::new(Kind::Other, ""));
-                failure.message = line;
-                diag.json(&failure.to_json());
-            }
+            let failure = error::failure_of(&err)
+                .cloned()
+                .unwrap_or_else(|| Failure::new(Kind::Other, ""));
+            show_error(&error::one_line(&err), failure, env.as_ref(), diag, mode);
             ExitCode::from(code)
         }
+    }
+}
+
+/// The error line on stderr, and in `--json`/`--raw` mode the JSON error
+/// object, every secret-named variable's value scrubbed from the message.
+pub fn show_error(line: &str, mut failure: Failure, env: Option<&Env>, diag: Diag, mode: Mode) {
+    let line = match env {
+        Some(env) => env.scrub_secrets(line),
+        None => line.to_string(),
+    };
+    diag.error(&line);
+    if mode != Mode::Text {
+        failure.message = line;
+        diag.json(&failure.to_json());
     }
 }
 
@@ -141,6 +157,10 @@ fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> 
         Command::Complete(args) => block_on(async {
             let cancel = Cancel::on_ctrl_c();
             crate::cmd::complete::run(&cli.conn, args, env, diag, mode, &cancel).await
+        }),
+        Command::Replay(args) => block_on(async {
+            let cancel = Cancel::on_ctrl_c();
+            crate::cmd::replay::run(&cli.conn, args, env, diag, &cancel).await
         }),
         Command::Models(args) => block_on(async {
             let cancel = Cancel::on_ctrl_c();

@@ -126,6 +126,26 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// An error already shown on stderr (`yap replay` prints each recorded
+/// error itself): only its exit code is left to give.
+#[derive(Debug, Clone, Copy)]
+pub struct Reported(pub u8);
+
+impl fmt::Display for Reported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// The exit code of an error that was already shown, if it was.
+pub fn reported(err: &anyhow::Error) -> Option<u8> {
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<Reported>())
+        .map(|r| r.0)
+}
+
 /// Is this error, anywhere in its chain, a closed pipe on our output?
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
@@ -146,6 +166,9 @@ pub fn failure_of(err: &anyhow::Error) -> Option<&Failure> {
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if is_broken_pipe(err) {
         return 0;
+    }
+    if let Some(code) = reported(err) {
+        return code;
     }
     failure_of(err).map_or(1, |f| f.kind.exit_code())
 }

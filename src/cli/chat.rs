@@ -130,6 +130,9 @@ pub struct ChatArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub cassette: super::replay::CassetteArgs,
 }
 
 #[derive(Debug, Args, Default)]
@@ -175,6 +178,9 @@ pub struct CompleteArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub cassette: super::replay::CassetteArgs,
 }
 
 /// Tools the model may call, and the local commands that answer them.

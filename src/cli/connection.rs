@@ -77,6 +77,10 @@ pub struct ConnArgs {
     #[arg(long, global = true)]
     pub curl: bool,
 
+    /// Append each exchange to this JSONL cassette (see yap replay)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub record: Option<PathBuf>,
+
     /// Show the request and response lines and timings on stderr
     #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,

@@ -70,6 +70,7 @@ pub fn extra(path: &[&str]) -> Option<Extra> {
         ["chat"] => extra(CHAT, &ALL_CODES, true),
         ["complete"] => extra(COMPLETE, &ALL_CODES, true),
         ["models"] => extra(MODELS, &MODELS_CODES, true),
+        ["replay"] => extra(REPLAY, &ALL_CODES, true),
         ["models", "show"] => extra(MODELS_SHOW, &MODELS_CODES, true),
         ["logs"] => extra(LOGS, &LOCAL_CODES, true),
         ["logs", "show"] => extra(LOGS_SHOW, &LOCAL_CODES, true),
@@ -100,6 +101,10 @@ const YAP: &[(&str, &str)] = &[
         "yap chat -m gpt-4o-mini",
     ),
     ("The model ids a server offers", "yap models"),
+    (
+        "A recorded answer played back: no key, no network",
+        "yap replay examples/hello.jsonl --realtime",
+    ),
     (
         "What the settings resolve to, and where each came from",
         "yap config",
@@ -144,6 +149,14 @@ const CHAT: &[(&str, &str)] = &[
         "git diff | yap chat -T review --var lang=English",
     ),
     (
+        "Record the exchange in a cassette (JSONL) for yap replay",
+        "yap chat -m gpt-4o-mini --record session.jsonl \"Say hi\"",
+    ),
+    (
+        "A test that never sends: answers come from the cassette (exit 2 on a miss)",
+        "YAP_CASSETTE_MODE=replay yap chat --cassette tests/answers.jsonl -m gpt-4o-mini \"Say hi\"",
+    ),
+    (
         "An interactive chat (no prompt, stdin on a terminal)",
         "yap chat -m gpt-4o-mini",
     ),
@@ -158,6 +171,29 @@ const CHAT: &[(&str, &str)] = &[
     (
         "Keep this exchange out of the history",
         "yap chat --no-log -m gpt-4o-mini \"a private question\"",
+    ),
+];
+
+const REPLAY: &[(&str, &str)] = &[
+    (
+        "Every recorded exchange, printed as it was (no key, no network)",
+        "yap replay session.jsonl",
+    ),
+    (
+        "The last one, at the recorded pace",
+        "yap replay session.jsonl --last --realtime",
+    ),
+    (
+        "The first one as one JSON document, twice as fast",
+        "yap replay session.jsonl --index 0 --json --speed 2",
+    ),
+    (
+        "Send a recorded request again, to another model",
+        "yap replay --live session.jsonl --last -m gpt-4o",
+    ),
+    (
+        "Send one request body from a file",
+        "echo '{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}' | yap replay --live - -m gpt-4o-mini",
     ),
 ];
 
@@ -324,6 +360,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
         "proxies (either case), when -x is not given",
     ),
+    (
+        "YAP_CASSETTE_MODE",
+        "auto, replay or record: what --cassette does, when --cassette-mode is not given",
+    ),
     ("NO_COLOR", "set: no colour on stderr"),
     (
         "XDG_CONFIG_HOME, HOME",
@@ -372,6 +412,8 @@ mod tests {
             &["logs", "show"],
             &["logs", "path"],
             &["logs", "rm"],
+            &["replay"],
+            &["templates"],
             &["config"],
             &["completions"],
             &["man"],

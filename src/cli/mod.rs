@@ -10,6 +10,7 @@ pub mod help;
 pub mod hints;
 pub mod logs;
 pub mod models;
+pub mod replay;
 
 use std::path::PathBuf;
 
@@ -20,6 +21,7 @@ pub use chat::{ChatArgs, ColorChoice, CompleteArgs, OutputArgs};
 pub use connection::ConnArgs;
 pub use logs::{LogsAction, LogsArgs};
 pub use models::{ModelsAction, ModelsArgs};
+pub use replay::{CassetteArgs, CassetteMode, ReplayArgs};
 
 const ABOUT: &str = "A command-line client for OpenAI-compatible Chat Completions APIs";
 
@@ -69,6 +71,15 @@ pub enum Command {
 
     /// List the model ids of GET {base}/models, sorted, one per line
     Models(ModelsArgs),
+
+    /// Play recorded exchanges back offline, or re-send one with --live
+    ///
+    /// FILE is a cassette written by --record or --cassette. Offline (no key,
+    /// no network), stdout is what the recorded command printed, in the mode
+    /// it was printed in unless --text, --json or --raw converts; recorded
+    /// errors are printed again on stderr; the exit code is the first
+    /// non-zero recorded one.
+    Replay(Box<ReplayArgs>),
 
     /// List, show, locate or remove the local history of exchanges
     ///

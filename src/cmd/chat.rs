@@ -166,6 +166,13 @@ pub async fn run(
         parallel_tool_calls: args.tools.parallel_tool_calls,
         layers,
     };
+    if interactive && (conn.record.is_some() || args.cassette.cassette.is_some()) {
+        return Err(Failure::usage(
+            "--record and --cassette record one request: give a prompt (the interactive chat \
+             is not recorded)",
+        )
+        .into());
+    }
     if interactive {
         let history_file = interactive::history_file(&settings, env);
         return interactive::run(&settings, inputs, args, diag, cancel, cid, history_file).await;
@@ -231,6 +238,7 @@ pub async fn run(
         common::Extras { tools, check },
         cancel,
         cid,
+        &common::Tape::new(conn, &args.cassette, env)?,
     )
     .await
 }

@@ -3,14 +3,15 @@
 //! the chosen output mode.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::cli::ConnArgs;
+use crate::cassette::{self, read::Summary};
 use crate::cli::chat::{BodyArgs, OutputArgs, PromptArgs, SamplingArgs};
-use crate::config::Settings;
-use crate::error::Failure;
+use crate::cli::{CassetteArgs, CassetteMode, ConnArgs};
+use crate::config::{Env, Settings};
+use crate::error::{Failure, Kind};
 use crate::exchange::{self, Cancel, Exchange};
 use crate::history::Conversation;
 use crate::input::{self, Stdin};
@@ -23,6 +24,7 @@ use crate::output::{Mode, Sink};
 use crate::request::params::{Layers, Sampling, parse_body_object, parse_logit_bias};
 use crate::request::{Prepared, preview};
 use crate::source::live::{self, Live};
+use crate::source::recorded::Recorded;
 use crate::stream::assemble::Shape;
 use crate::structured;
 use crate::tools::steps;
@@ -84,10 +86,20 @@ pub fn sink<'a>(
     diag: Diag,
     output: &OutputArgs,
 ) -> Box<dyn Sink + 'a> {
+    sink_with(mode, out, diag, output.reasoning)
+}
+
+/// [`sink`], with `--reasoning` as a value.
+pub fn sink_with<'a>(
+    mode: Mode,
+    out: impl Write + 'a,
+    diag: Diag,
+    reasoning: bool,
+) -> Box<dyn Sink + 'a> {
     match mode {
-        Mode::Text => Box::new(
-            TextSink::new(out, diag, output.reasoning).on_terminal(io::stdout().is_terminal()),
-        ),
+        Mode::Text => {
+            Box::new(TextSink::new(out, diag, reasoning).on_terminal(io::stdout().is_terminal()))
+        }
         Mode::Json => Box::new(JsonSink::new(out)),
         Mode::Raw => Box::new(RawSink::new(out)),
     }
@@ -200,10 +212,59 @@ pub struct Extras<'a> {
     pub check: Option<structured::Expect>,
 }
 
+/// Where exchanges are recorded and played back from: `--record PATH`
+/// (append), `--cassette PATH` with its mode.
+#[derive(Clone, Debug, Default)]
+pub struct Tape {
+    pub record: Option<PathBuf>,
+    pub cassette: Option<PathBuf>,
+    pub mode: CassetteMode,
+}
+
+impl Tape {
+    /// `--record` and `--cassette`; `--cassette-mode`, else
+    /// `YAP_CASSETTE_MODE`, else auto.
+    pub fn new(conn: &ConnArgs, args: &CassetteArgs, env: &Env) -> Result<Tape, Failure> {
+        // The variable matters (and is checked) only with --cassette.
+        let from_env = env
+            .non_empty("YAP_CASSETTE_MODE")
+            .filter(|_| args.cassette.is_some());
+        let mode = match (args.cassette_mode, from_env) {
+            (Some(m), _) => m,
+            (None, Some((value, _))) => match value.trim().to_ascii_lowercase().as_str() {
+                "auto" => CassetteMode::Auto,
+                "replay" => CassetteMode::Replay,
+                "record" => CassetteMode::Record,
+                _ => {
+                    return Err(Failure::usage(format!(
+                        "YAP_CASSETTE_MODE is '{value}'; expected auto, replay or record"
+                    )));
+                }
+            },
+            (None, None) => CassetteMode::Auto,
+        };
+        Ok(Tape {
+            record: conn.record.clone(),
+            cassette: args.cassette.clone(),
+            mode,
+        })
+    }
+
+    /// Only `--record` (replay --live).
+    pub fn record(conn: &ConnArgs) -> Tape {
+        Tape {
+            record: conn.record.clone(),
+            ..Tape::default()
+        }
+    }
+}
+
 /// Send `req` (and, with a tool loop, the steps after it) and print the
 /// answer in `mode`; warnings, usage and the answer's check after it. Every
 /// exchange is recorded in the history (conversation `cid`, or a new one)
-/// as soon as it ends.
+/// and appended to the cassettes that ask for it as soon as it ends. With
+/// `--cassette`, a matching recorded exchange is played back instead (no
+/// key, nothing sent, nothing appended).
 #[allow(clippy::too_many_arguments)]
 pub async fn send_and_print(
     settings: &Settings,
@@ -215,7 +276,64 @@ pub async fn send_and_print(
     extras: Extras<'_>,
     cancel: &Cancel,
     cid: Option<String>,
+    tape: &Tape,
 ) -> anyhow::Result<()> {
+    if let Some(path) = &tape.cassette
+        && tape.mode != CassetteMode::Record
+    {
+        let endpoint = cassette::endpoint_of(&req.url);
+        let lookup = match cassette::find(path, endpoint, req.body.as_ref()) {
+            Ok(lookup) => lookup,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => cassette::Lookup::default(),
+            Err(e) => {
+                return Err(Failure::usage(format!(
+                    "cannot read the cassette {}: {e}",
+                    path.display()
+                ))
+                .into());
+            }
+        };
+        if let Some(v) = lookup.newer {
+            diag.warn(&format!(
+                "{}: lines in cassette format version {v} (newer than {}) are never matched; a newer yap reads them",
+                path.display(),
+                cassette::VERSION
+            ));
+        }
+        if let Some((offset, summary)) = lookup.found {
+            let ex = play(
+                path,
+                offset,
+                summary,
+                mode,
+                output.reasoning,
+                diag,
+                None,
+                cancel,
+            )
+            .await?;
+            report(&ex.warnings, &ex, output.usage, diag);
+            return ex.into_result().map_err(Into::into);
+        }
+        if tape.mode == CassetteMode::Replay {
+            return Err(Failure::usage(format!(
+                "no exchange in the cassette {} matches this request to /{} \
+                 (--cassette-mode replay sends nothing); record it with --cassette-mode auto",
+                path.display(),
+                endpoint.unwrap_or("(an unknown endpoint)")
+            ))
+            .into());
+        }
+    }
+    let targets: Vec<&Path> = tape
+        .record
+        .iter()
+        .chain(tape.cassette.iter())
+        .map(PathBuf::as_path)
+        .collect();
+    for path in &targets {
+        cassette::check_writable(path)?;
+    }
     let live = live(settings, diag)?;
     // The check reads the final content: keep it in text mode too.
     let mut opts = options(
@@ -225,7 +343,22 @@ pub async fn send_and_print(
     );
     // The history stores the answer: the assembler keeps its text.
     opts.keep_text = settings.history.is_some();
+    opts.record = !targets.is_empty();
     let mut conversation = conversation(settings, cid);
+    let key = settings.key_for_request().ok().flatten().cloned();
+    let mut consume = |ex: &Exchange| {
+        record(conversation.as_mut(), ex, diag);
+        if !targets.is_empty() {
+            let line = cassette::line(ex, mode, key.as_ref());
+            for path in &targets {
+                // Like the history: a cassette that cannot be written costs
+                // a warning, never the answer or its exit code.
+                if let Err(f) = cassette::append(path, &line) {
+                    diag.warn(&f.message);
+                }
+            }
+        }
+    };
     let terminal = io::stdout().is_terminal();
     let spinner = Spinner::start(diag, "waiting for the model");
     let looped = extras.tools.is_some();
@@ -246,7 +379,7 @@ pub async fn send_and_print(
                 &out,
                 &spinner,
                 cancel,
-                &mut |step| record(conversation.as_mut(), step, diag),
+                &mut |step| consume(step),
             )
             .await;
             spinner.stop();
@@ -258,6 +391,7 @@ pub async fn send_and_print(
             let mut sink = sink(mode, out, diag, output);
             let exchange = exchange::run(&live, req, &opts, sink.as_mut(), &spinner, cancel).await;
             spinner.stop();
+            drop(sink);
             let exchange = exchange?;
             let warnings = exchange.warnings.clone();
             (exchange, None, warnings)
@@ -266,7 +400,7 @@ pub async fn send_and_print(
     report(&warnings, &last, output.usage, diag);
     if !looped {
         // (A loop records each step as it ends.)
-        record(conversation.as_mut(), &last, diag);
+        consume(&last);
     }
     let failure = loop_failure.or_else(|| last.failure.clone());
     if let Some(failure) = failure {
@@ -282,6 +416,58 @@ pub async fn send_and_print(
         }
     }
     Ok(())
+}
+
+/// Play one recorded exchange (line `offset` of the cassette at `path`)
+/// through the exchange into the sink of `mode`, as the network would have
+/// delivered it; `speed`: keep the recorded timing. The exchange's verdict
+/// is the recorded one.
+#[allow(clippy::too_many_arguments)]
+pub async fn play(
+    path: &Path,
+    offset: u64,
+    summary: Summary,
+    mode: Mode,
+    reasoning: bool,
+    diag: Diag,
+    speed: Option<f64>,
+    cancel: &Cancel,
+) -> anyhow::Result<Exchange> {
+    let shape = match cassette::endpoint_of(&summary.request.url) {
+        Some("completions") => Shape::Completion,
+        _ => Shape::Chat,
+    };
+    let req = Prepared {
+        method: "POST",
+        url: summary.request.url.clone(),
+        headers: summary.request.headers.clone(),
+        auth: crate::config::Auth::None,
+        key_var: crate::request::KeyRef::Var(String::new()),
+        body: summary.request.body.clone(),
+    };
+    let recorded = Recorded::new(path, offset, summary, speed);
+    // A cassette is the user's own file: --max-size does not bound it.
+    let mut opts = exchange::Options::new(shape, usize::MAX, None);
+    opts.keep_all = mode == Mode::Json;
+    let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut sink = sink_with(mode, out, diag, reasoning);
+    let mut ex = exchange::run(
+        &recorded,
+        req,
+        &opts,
+        sink.as_mut(),
+        &crate::source::Silent,
+        cancel,
+    )
+    .await?;
+    let own = ex
+        .failure
+        .as_ref()
+        .is_some_and(|f| f.kind == Kind::Interrupted || recorded.broken());
+    if !own {
+        ex.failure = recorded.failure();
+    }
+    Ok(ex)
 }
 
 /// Warnings and `--usage` on stderr, after the answer.

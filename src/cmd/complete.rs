@@ -60,6 +60,7 @@ pub async fn run(
         common::Extras::default(),
         cancel,
         None,
+        &common::Tape::new(conn, &args.cassette, env)?,
     )
     .await
 }

@@ -8,5 +8,6 @@ pub mod config;
 pub mod interactive;
 pub mod logs;
 pub mod models;
+pub mod replay;
 pub mod save;
 pub mod templates;

@@ -84,6 +84,8 @@ pub struct Timings {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
     pub at: Duration,
+    /// The SSE `event:` name when it is not the default `message`.
+    pub event: Option<String>,
     pub data: String,
 }
 
@@ -259,6 +261,7 @@ pub async fn run<S: Source>(
         let mut log = EventLog {
             inner: sink,
             recording: Recording::default(),
+            name: None,
         };
         let read = reading.body(opened.body, &mut ex, &mut log).await;
         ex.recording = Some(log.recording);
@@ -396,6 +399,9 @@ impl PumpState {
         if ev.data.trim_ascii().is_empty() {
             return Ok(());
         }
+        if ev.kind != "message" {
+            sink.event_name(ev.kind);
+        }
         sink.payload(ev.data.as_bytes(), true, at)?;
         if ev.kind == "error" {
             let value = serde_json::from_str::<Value>(ev.data)
@@ -500,6 +506,8 @@ fn read_document(
 struct EventLog<'a> {
     inner: &'a mut dyn Sink,
     recording: Recording,
+    /// The `event:` name of the payload that comes next.
+    name: Option<String>,
 }
 
 impl Sink for EventLog<'_> {
@@ -507,12 +515,18 @@ impl Sink for EventLog<'_> {
         if streamed {
             self.recording.events.push(Event {
                 at,
+                event: self.name.take(),
                 data: String::from_utf8_lossy(data).into_owned(),
             });
         } else {
             self.recording.body = Some(data.to_vec());
         }
         self.inner.payload(data, streamed, at)
+    }
+
+    fn event_name(&mut self, name: &str) {
+        self.name = Some(name.to_string());
+        self.inner.event_name(name);
     }
 
     fn chunk(&mut self, chunk: &Chunk<'_>) -> io::Result<()> {

@@ -22,6 +22,10 @@ pub trait Sink {
         Ok(())
     }
 
+    /// The SSE `event:` name of the payload that comes next, when it is
+    /// not the default `message` (a cassette keeps it).
+    fn event_name(&mut self, _name: &str) {}
+
     /// One parsed chunk (a non-streamed answer comes as one chunk).
     fn chunk(&mut self, _chunk: &Chunk<'_>) -> io::Result<()> {
         Ok(())

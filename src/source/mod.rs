@@ -6,6 +6,7 @@
 
 pub mod live;
 pub mod memory;
+pub mod recorded;
 
 use std::future::Future;
 use std::time::Instant;

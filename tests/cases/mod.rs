@@ -14,6 +14,7 @@ mod models; // yap models: shapes, filters, --long, show
 mod output; // --json, --raw, --usage, --reasoning, n>1, closed stdout
 mod preview; // --dry-run and --curl
 mod providers; // other servers' streams and errors: empty events, error chunks, unknown fields, controls
+mod replay; // cassettes: record, replay offline, --cassette, --live, concurrent appends, bad lines
 mod seam; // an exchange from memory prints what the live one prints; the exchange value
 mod secrets; // the key never appears anywhere
 mod streams; // every SSE fixture, cut three ways

@@ -1,0 +1,137 @@
+//! `yap replay` and the cassette flags of `chat` and `complete`.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::chat::{BodyArgs, ColorChoice};
+
+/// `--cassette-mode`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum CassetteMode {
+    /// Play back a matching exchange, else send and append
+    #[default]
+    Auto,
+    /// Never send: a request with no match is exit 2
+    Replay,
+    /// Always send and append
+    Record,
+}
+
+/// `--cassette PATH` and its mode (chat and complete).
+#[derive(Debug, Args, Default)]
+pub struct CassetteArgs {
+    /// Play the answer back from this JSONL cassette when it holds the same
+    /// request (endpoint and body); otherwise send and append the exchange
+    #[arg(long, value_name = "PATH", help_heading = "Recording")]
+    pub cassette: Option<PathBuf>,
+
+    /// What --cassette does: auto, replay (never send) or record (always send)
+    /// [env: YAP_CASSETTE_MODE] [default: auto]
+    #[arg(long, value_enum, value_name = "MODE", help_heading = "Recording")]
+    pub cassette_mode: Option<CassetteMode>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ReplayArgs {
+    /// A cassette (JSONL, from --record or --cassette) or, with --live, a
+    /// file of request bodies; - reads stdin
+    #[arg(value_name = "FILE")]
+    pub file: String,
+
+    /// Play only the record at this 0-based index
+    #[arg(long, value_name = "N", conflicts_with = "last")]
+    pub index: Option<usize>,
+
+    /// Play only the last record
+    #[arg(long)]
+    pub last: bool,
+
+    /// Keep the recorded timing
+    #[arg(long)]
+    pub realtime: bool,
+
+    /// Keep the recorded timing, X times faster (implies --realtime)
+    #[arg(long, value_name = "X")]
+    pub speed: Option<f64>,
+
+    /// Re-send the request (one recorded exchange or one request body) with
+    /// the current settings, and print the answer as chat would
+    #[arg(long)]
+    pub live: bool,
+
+    /// With --live: the model, replacing the body's own [env: YAP_MODEL and
+    /// the profile's model only fill a body that has none]
+    #[arg(short, long, value_name = "M", help_heading = "Request")]
+    pub model: Option<String>,
+
+    #[command(flatten)]
+    pub body: BodyArgs,
+
+    /// Print text (the content), whatever the record was printed in
+    #[arg(long, conflicts_with_all = ["json", "raw"], help_heading = "Output")]
+    pub text: bool,
+
+    /// Print one JSON document, the response object
+    #[arg(long, conflicts_with = "raw", help_heading = "Output")]
+    pub json: bool,
+
+    /// Print what the server sent: each SSE data payload as one line, or the body
+    #[arg(long, help_heading = "Output")]
+    pub raw: bool,
+
+    /// Print token usage on stderr
+    #[arg(short, long, help_heading = "Output")]
+    pub usage: bool,
+
+    /// Print the model's reasoning text on stderr as it arrives
+    #[arg(long, help_heading = "Output")]
+    pub reasoning: bool,
+
+    /// Colour on stderr [default: auto; NO_COLOR turns it off]
+    #[arg(long, value_enum, value_name = "WHEN", help_heading = "Output")]
+    pub color: Option<ColorChoice>,
+
+    /// Batches (not built yet)
+    #[arg(short = 'O', long = "output", value_name = "PATH", hide = true)]
+    pub output_file: Option<PathBuf>,
+    /// Batches (not built yet)
+    #[arg(long, value_name = "N", hide = true)]
+    pub concurrency: Option<String>,
+    /// Batches (not built yet)
+    #[arg(long, value_name = "N/min", hide = true)]
+    pub rate: Option<String>,
+    /// Batches (not built yet)
+    #[arg(long, hide = true)]
+    pub fail_fast: bool,
+    /// Batches (not built yet)
+    #[arg(long, hide = true)]
+    pub resume: bool,
+    /// Batches (not built yet)
+    #[arg(long, hide = true)]
+    pub retry_failed: bool,
+    /// Batches (not built yet)
+    #[arg(long, value_name = "K/N", hide = true)]
+    pub shard: Option<String>,
+    /// Batches (not built yet)
+    #[arg(long, hide = true)]
+    pub merge: bool,
+}
+
+impl ReplayArgs {
+    /// The batch flag given, if any (batches are not built yet).
+    pub fn batch_flag(&self) -> Option<&'static str> {
+        [
+            (self.output_file.is_some(), "-O"),
+            (self.concurrency.is_some(), "--concurrency"),
+            (self.rate.is_some(), "--rate"),
+            (self.fail_fast, "--fail-fast"),
+            (self.resume, "--resume"),
+            (self.retry_failed, "--retry-failed"),
+            (self.shard.is_some(), "--shard"),
+            (self.merge, "--merge"),
+        ]
+        .into_iter()
+        .find_map(|(set, name)| set.then_some(name))
+    }
+}
