@@ -35,9 +35,9 @@ pub struct CassetteArgs {
 #[derive(Debug, Args, Default)]
 pub struct ReplayArgs {
     /// A cassette (JSONL, from --record or --cassette) or, with --live, a
-    /// file of request bodies; - reads stdin
-    #[arg(value_name = "FILE")]
-    pub file: String,
+    /// file of request bodies; - reads stdin (with --merge: the shard outputs)
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
 
     /// Play only the record at this 0-based index
     #[arg(long, value_name = "N", conflicts_with = "last")]
@@ -92,34 +92,53 @@ pub struct ReplayArgs {
     #[arg(long, value_enum, value_name = "WHEN", help_heading = "Output")]
     pub color: Option<ColorChoice>,
 
-    /// Batches (not built yet)
-    #[arg(short = 'O', long = "output", value_name = "PATH", hide = true)]
+    /// With --live: write the results (JSONL, one line per record, in input order) to
+    /// PATH instead of stdout; a batch even for one record
+    #[arg(
+        short = 'O',
+        long = "output",
+        value_name = "PATH",
+        help_heading = "Batches"
+    )]
     pub output_file: Option<PathBuf>,
-    /// Batches (not built yet)
-    #[arg(long, value_name = "N", hide = true)]
+
+    /// With --live: records in flight at once [default: 4]
+    #[arg(long, value_name = "N", help_heading = "Batches")]
     pub concurrency: Option<String>,
-    /// Batches (not built yet)
-    #[arg(long, value_name = "N/min", hide = true)]
+
+    /// With --live: start at most N records a minute, evenly spaced (120/min)
+    #[arg(long, value_name = "N/min", help_heading = "Batches")]
     pub rate: Option<String>,
-    /// Batches (not built yet)
-    #[arg(long, hide = true)]
+
+    /// With --live: after the first failed record start no other (those in flight finish)
+    #[arg(long, help_heading = "Batches")]
     pub fail_fast: bool,
-    /// Batches (not built yet)
-    #[arg(long, hide = true)]
+
+    /// With --live -O: skip every index already in the -O file (a killed batch goes on)
+    #[arg(long, requires = "output_file", help_heading = "Batches")]
     pub resume: bool,
-    /// Batches (not built yet)
-    #[arg(long, hide = true)]
+
+    /// With --live -O: like --resume, and run the failed records again (their old lines
+    /// are taken out)
+    #[arg(long, requires = "output_file", help_heading = "Batches")]
     pub retry_failed: bool,
-    /// Batches (not built yet)
-    #[arg(long, value_name = "K/N", hide = true)]
+
+    /// With --live: only the records whose index modulo N is K-1 (machines of a CI matrix)
+    #[arg(long, value_name = "K/N", help_heading = "Batches")]
     pub shard: Option<String>,
-    /// Batches (not built yet)
-    #[arg(long, hide = true)]
+
+    /// Interleave shard outputs (FILE...) back into input order, on stdout or -O
+    #[arg(long, help_heading = "Batches")]
     pub merge: bool,
 }
 
 impl ReplayArgs {
-    /// The batch flag given, if any (batches are not built yet).
+    /// The one FILE (every use but --merge takes exactly one).
+    pub fn file(&self) -> &str {
+        self.files.first().map_or("-", String::as_str)
+    }
+
+    /// A batch flag given, if any (they need --live).
     pub fn batch_flag(&self) -> Option<&'static str> {
         [
             (self.output_file.is_some(), "-O"),
@@ -129,7 +148,6 @@ impl ReplayArgs {
             (self.resume, "--resume"),
             (self.retry_failed, "--retry-failed"),
             (self.shard.is_some(), "--shard"),
-            (self.merge, "--merge"),
         ]
         .into_iter()
         .find_map(|(set, name)| set.then_some(name))

@@ -1,4 +1,5 @@
 mod bad_input; // wrong flag values, files, configs: exit 2, nothing sent
+mod batches; // replay --live over many records: order, concurrency, resume, rate, shards
 mod body; // what the server receives: every request flag, its JSON type
 mod chat; // prompt sources, text output, end to end
 mod cli; // completions, man pages, help texts, usage hints, the silent-stdin note

@@ -516,19 +516,6 @@ fn bad_input_is_exit_2_naming_the_file_and_line_with_nothing_sent() {
         );
         assert!(stderr(&out).contains(needle), "{name}: {}", stderr(&out));
     }
-    // --live over two records: batches are not built yet.
-    dir.write("two.jsonl", format!("{good}{good}"));
-    let mut cmd = yap(&dir);
-    cmd.args([
-        "replay",
-        "--live",
-        "two.jsonl",
-        "--base-url",
-        &unused.base(),
-    ]);
-    let out = cmd.output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not built yet"), "{}", stderr(&out));
     let missing = replay(&dir, &["nope.jsonl"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("nope.jsonl"));
