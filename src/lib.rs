@@ -8,6 +8,7 @@
 //! exit code. `docs/architecture.md` draws the map.
 
 pub mod app;
+pub mod batchapi;
 pub mod cassette;
 pub mod cli;
 pub mod cmd;
