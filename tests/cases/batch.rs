@@ -22,6 +22,8 @@ struct Plan {
     reject: Vec<String>,
     /// The first poll of each batch is a 429.
     poll_429: bool,
+    /// Every create is a 503.
+    fail_create: bool,
 }
 
 #[derive(Default)]
@@ -158,6 +160,11 @@ fn route(
             st.uploads.push((id.clone(), file));
             ok(json!({"id": id, "object": "file", "purpose": "batch"}))
         }
+        ("POST", "/v1/batches") if st.plan.fail_create => (
+            503,
+            String::new(),
+            Reply2::Json(json!({"error": {"message": "overloaded"}})),
+        ),
         ("POST", "/v1/batches") => {
             let req: Value = serde_json::from_slice(body).unwrap();
             st.creates.push(req.clone());
@@ -817,4 +824,22 @@ fn curl_is_refused_for_an_upload() {
         stdout(&out)
     );
     assert!(fake.log().is_empty());
+}
+
+#[test]
+fn a_create_that_got_an_answer_is_never_sent_again() {
+    let dir = Scratch::new();
+    let fake = Fake::start(Plan {
+        outcome: "completed",
+        fail_create: true,
+        ..Plan::default()
+    });
+    dir.write("in.jsonl", "{\"messages\":[]}\n");
+    let out = batch(&dir, &fake)
+        .args(["submit", "in.jsonl", "--retries", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(stderr(&out).contains("overloaded"), "{}", stderr(&out));
+    assert_eq!(fake.log(), ["POST /v1/files", "POST /v1/batches"]);
 }
