@@ -351,6 +351,12 @@ async fn run_all(
     let poll = poll_of(args.poll)?;
     let settings = Settings::resolve(conn, args.prep.model.as_deref(), env)?;
     let p = prepare(&args.file, &args.prep, &settings)?;
+    if conn.dry_run || conn.curl {
+        // Neither reads nor writes the state file.
+        let parts = p.input.split(p.max_lines, p.max_bytes, &p.name)?;
+        preview_upload(conn, &p, parts.len(), diag)?;
+        return Ok(());
+    }
     let hash = p.input.hash();
     let state_path = state::path_for(&args.output);
     let mut st = match state::load(&state_path)? {
@@ -378,9 +384,6 @@ async fn run_all(
             }
         }
     };
-    if preview_upload(conn, &p, st.parts.len(), diag)? {
-        return Ok(());
-    }
     let live = common::live(&settings, diag)?;
     let api = api(conn, &settings, &live, cancel);
     let display = Display::new(diag, io::stderr().is_terminal());
