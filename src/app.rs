@@ -77,6 +77,15 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Chat(args) => (mode_of(&args.output), forced_color(args.output.color)),
         Command::Complete(args) => (mode_of(&args.output), forced_color(args.output.color)),
         Command::Models(args) if args.json => (Mode::Json, None),
+        Command::Batch(args)
+            if matches!(
+                args.action,
+                crate::cli::BatchAction::Status { json: true, .. }
+                    | crate::cli::BatchAction::List { json: true, .. }
+            ) =>
+        {
+            (Mode::Json, None)
+        }
         Command::Logs(args) if args.json => (Mode::Json, None),
         Command::Replay(args) => {
             let mode = if args.json {
@@ -161,6 +170,10 @@ fn dispatch(cli: &Cli, env: &Env, diag: Diag, mode: Mode) -> anyhow::Result<()> 
         Command::Replay(args) => block_on(async {
             let cancel = Cancel::on_ctrl_c();
             crate::cmd::replay::run(&cli.conn, args, env, diag, &cancel).await
+        }),
+        Command::Batch(args) => block_on(async {
+            let cancel = Cancel::on_ctrl_c();
+            crate::cmd::batch::run(&cli.conn, args, env, diag, &cancel).await
         }),
         Command::Models(args) => block_on(async {
             let cancel = Cancel::on_ctrl_c();

@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod batch;
+pub mod batchapi;
 pub mod cassette;
 pub mod cli;
 pub mod cmd;

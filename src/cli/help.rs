@@ -56,6 +56,42 @@ const MODELS_CODES: [(u8, &str); 10] = [
     INTERRUPTED,
 ];
 const LOCAL_CODES: [(u8, &str); 3] = [OK, OTHER, USAGE];
+/// `results` and `run`: a result line's code is its request's, as for
+/// `replay --live`; a batch not final yet is a usage error.
+const BATCH_CODES: [(u8, &str); 11] = [
+    OK,
+    OTHER,
+    (
+        2,
+        "usage error (a bad input line, named; no model; a batch not final yet; another input for the same -O)",
+    ),
+    NETWORK_CODES[0],
+    (4, "request rejected (other 4xx; a failed batch)"),
+    NETWORK_CODES[2],
+    NETWORK_CODES[3],
+    NETWORK_CODES[4],
+    (
+        8,
+        "incomplete (a request never run: batch expired or cancelled)",
+    ),
+    NETWORK_CODES[6],
+    INTERRUPTED,
+];
+const BATCH_WAIT_CODES: [(u8, &str); 10] = [
+    (0, "success (every batch completed)"),
+    OTHER,
+    USAGE,
+    NETWORK_CODES[0],
+    (
+        4,
+        "a batch failed (the provider rejected its file), or a request rejected",
+    ),
+    NETWORK_CODES[2],
+    NETWORK_CODES[3],
+    NETWORK_CODES[4],
+    (8, "a batch expired or was cancelled"),
+    INTERRUPTED,
+];
 
 /// The extra text of the command at `path` (`[]` for yap itself,
 /// `["config", "path"]` for `yap config path`).
@@ -71,6 +107,14 @@ pub fn extra(path: &[&str]) -> Option<Extra> {
         ["complete"] => extra(COMPLETE, &ALL_CODES, true),
         ["models"] => extra(MODELS, &MODELS_CODES, true),
         ["replay"] => extra(REPLAY, &ALL_CODES, true),
+        ["batch"] => extra(BATCH, &BATCH_CODES, true),
+        ["batch", "submit"] => extra(BATCH_SUBMIT, &ALL_CODES, true),
+        ["batch", "status"] => extra(BATCH_STATUS, &ALL_CODES, true),
+        ["batch", "list"] => extra(BATCH_LIST, &ALL_CODES, true),
+        ["batch", "cancel"] => extra(BATCH_CANCEL, &ALL_CODES, true),
+        ["batch", "wait"] => extra(BATCH_WAIT, &BATCH_WAIT_CODES, true),
+        ["batch", "results"] => extra(BATCH_RESULTS, &BATCH_CODES, true),
+        ["batch", "run"] => extra(BATCH_RUN, &BATCH_CODES, true),
         ["models", "show"] => extra(MODELS_SHOW, &MODELS_CODES, true),
         ["logs"] => extra(LOGS, &LOCAL_CODES, true),
         ["logs", "show"] => extra(LOGS_SHOW, &LOCAL_CODES, true),
@@ -194,6 +238,84 @@ const REPLAY: &[(&str, &str)] = &[
     (
         "Send one request body from a file",
         "echo '{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}' | yap replay --live - -m gpt-4o-mini",
+    ),
+];
+
+const BATCH: &[(&str, &str)] = &[
+    (
+        "Submit, wait and collect in one go (run it again after a crash: it resumes)",
+        "yap batch run evals.jsonl -O results.jsonl -m gpt-4o-mini",
+    ),
+    (
+        "The same in steps",
+        "id=$(yap batch submit evals.jsonl -m gpt-4o-mini) && yap batch wait \"$id\" && yap batch results \"$id\" -O results.jsonl",
+    ),
+    ("The batches of the account, newest first", "yap batch list"),
+];
+
+const BATCH_SUBMIT: &[(&str, &str)] = &[
+    (
+        "Upload a file of request bodies; print the batch id",
+        "yap batch submit evals.jsonl -m gpt-4o-mini",
+    ),
+    (
+        "See the JSONL that would be uploaded, send nothing",
+        "yap batch submit evals.jsonl -m gpt-4o-mini --dry-run",
+    ),
+    (
+        "Azure OpenAI: its own line URLs, and metadata",
+        "yap batch submit evals.jsonl -P azure --line-url-prefix /openai/deployments/gpt4o --metadata team=evals",
+    ),
+];
+
+const BATCH_STATUS: &[(&str, &str)] = &[
+    ("Status and request counts", "yap batch status batch_abc123"),
+    (
+        "The batch object as the server sent it",
+        "yap batch status batch_abc123 --json",
+    ),
+];
+
+const BATCH_LIST: &[(&str, &str)] = &[
+    ("The 20 newest batches", "yap batch list"),
+    (
+        "The 5 newest, as the server sent them",
+        "yap batch list -n 5 --json",
+    ),
+];
+
+const BATCH_CANCEL: &[(&str, &str)] = &[("Stop a batch", "yap batch cancel batch_abc123")];
+
+const BATCH_WAIT: &[(&str, &str)] = &[
+    (
+        "Wait for two batches, polling every 30 s",
+        "yap batch wait batch_abc123 batch_def456",
+    ),
+    (
+        "Poll every 5 minutes, give up after 25 hours",
+        "yap batch wait batch_abc123 --poll 300 --timeout 90000",
+    ),
+];
+
+const BATCH_RESULTS: &[(&str, &str)] = &[
+    (
+        "One JSONL line per input line, in input order",
+        "yap batch results batch_abc123 > results.jsonl",
+    ),
+    (
+        "Several batches of one split input, written whole to a file",
+        "yap batch results batch_abc123 batch_def456 -O results.jsonl",
+    ),
+];
+
+const BATCH_RUN: &[(&str, &str)] = &[
+    (
+        "Submit, wait, write the results (state in results.jsonl.yap-batch.json)",
+        "yap batch run evals.jsonl -O results.jsonl -m gpt-4o-mini",
+    ),
+    (
+        "Poll every minute from a nightly job",
+        "yap batch run nightly.jsonl -O out/nightly.jsonl --poll 60",
     ),
 ];
 
@@ -413,6 +535,14 @@ mod tests {
             &["logs", "path"],
             &["logs", "rm"],
             &["replay"],
+            &["batch"],
+            &["batch", "submit"],
+            &["batch", "status"],
+            &["batch", "list"],
+            &["batch", "cancel"],
+            &["batch", "wait"],
+            &["batch", "results"],
+            &["batch", "run"],
             &["templates"],
             &["config"],
             &["completions"],

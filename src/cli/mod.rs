@@ -2,6 +2,7 @@
 //! files or the network: these structs hold what the user typed, and
 //! `config::Settings::resolve` turns them into settings.
 
+pub mod batch;
 pub mod chat;
 pub mod complete;
 pub mod connection;
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand};
 use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 
+pub use batch::{BatchAction, BatchArgs};
 pub use chat::{ChatArgs, ColorChoice, CompleteArgs, OutputArgs};
 pub use connection::ConnArgs;
 pub use logs::{LogsAction, LogsArgs};
@@ -80,6 +82,14 @@ pub enum Command {
     /// errors are printed again on stderr; the exit code is the first
     /// non-zero recorded one.
     Replay(Box<ReplayArgs>),
+
+    /// The provider's Batch API: submit a file of requests, wait, fetch the results
+    ///
+    /// For work larger than one machine should drive: the provider runs the
+    /// requests within a window (24 h), at a lower price. POST {base}/files
+    /// and {base}/batches, GET {base}/batches/ID and {base}/files/ID/content.
+    /// Results come back in input order, in replay --live's JSONL shape.
+    Batch(Box<BatchArgs>),
 
     /// List, show, locate or remove the local history of exchanges
     ///

@@ -444,6 +444,8 @@ pub async fn play(
         auth: crate::config::Auth::None,
         key_var: crate::request::KeyRef::Var(String::new()),
         body: summary.request.body.clone(),
+        upload: None,
+        retry: crate::request::Retry::Usual,
     };
     let recorded = Recorded::new(path, offset, summary, speed);
     // A cassette is the user's own file: --max-size does not bound it.

@@ -1,6 +1,7 @@
 //! Commands: each wires the layers together and holds no parsing or
 //! formatting of its own.
 
+pub mod batch;
 pub mod chat;
 pub mod common;
 pub mod complete;

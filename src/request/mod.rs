@@ -61,6 +61,38 @@ pub struct Prepared {
     /// Where the key comes from (for `--curl` and messages).
     pub key_var: KeyRef,
     pub body: Option<Value>,
+    /// A multipart form sent instead of `body` (`POST {base}/files`).
+    pub upload: Option<Upload>,
+    /// When a failed attempt may be sent again.
+    pub retry: Retry,
+}
+
+/// When the transport may send a request again after a failed attempt.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Retry {
+    /// SPEC's rules: failures before a response, 408, 409, 429, 5xx; a
+    /// server's wait over a minute is not made.
+    #[default]
+    Usual,
+    /// The usual rules with no ceiling on the server's wait (a batch's
+    /// polls: a batch is meant to be waited for).
+    Patient,
+    /// Only when no byte of the request was sent (a connection that could
+    /// not be made): a create sent twice could create twice.
+    Unsent,
+}
+
+/// A `multipart/form-data` body: text fields, then one file part. The
+/// transport builds the form from it for each attempt (reqwest's form is
+/// consumed by a send).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Upload {
+    pub fields: Vec<(String, String)>,
+    /// The file part's field name (`file`).
+    pub file_field: String,
+    pub file_name: String,
+    pub mime: String,
+    pub content: bytes::Bytes,
 }
 
 impl Prepared {
@@ -75,6 +107,24 @@ impl Prepared {
             auth: settings.auth.value.clone(),
             key_var: KeyRef::of(settings),
             body: Some(body),
+            upload: None,
+            retry: Retry::Usual,
+        }
+    }
+
+    /// A multipart POST of `upload` to `{base}/{endpoint}` with the
+    /// settings' headers (the transport sets the Content-Type and its
+    /// boundary).
+    pub fn upload(settings: &Settings, endpoint: &str, upload: Upload) -> Prepared {
+        Prepared {
+            method: "POST",
+            url: settings.endpoint(endpoint),
+            headers: settings.headers.clone(),
+            auth: settings.auth.value.clone(),
+            key_var: KeyRef::of(settings),
+            body: None,
+            upload: Some(upload),
+            retry: Retry::Usual,
         }
     }
 
@@ -87,6 +137,8 @@ impl Prepared {
             auth: settings.auth.value.clone(),
             key_var: KeyRef::of(settings),
             body: None,
+            upload: None,
+            retry: Retry::Usual,
         }
     }
 

@@ -32,6 +32,20 @@ pub fn dry_run(req: &Prepared) -> String {
         out.push_str(&serde_json::to_string_pretty(body).unwrap_or_default());
         out.push('\n');
     }
+    if let Some(up) = &req.upload {
+        out.push_str("Content-Type: multipart/form-data\n\n");
+        for (name, value) in &up.fields {
+            let _ = writeln!(out, "{name}: {value}");
+        }
+        let _ = writeln!(
+            out,
+            "{}: {} ({}, {} bytes)",
+            up.file_field,
+            up.file_name,
+            up.mime,
+            up.content.len()
+        );
+    }
     out
 }
 
@@ -85,6 +99,18 @@ pub fn curl(req: &Prepared, opts: &CurlOptions) -> String {
     if let Some(body) = &req.body {
         parts.push(format!("--data-raw {}", quote(&body.to_string())));
     }
+    if let Some(up) = &req.upload {
+        for (name, value) in &up.fields {
+            parts.push(format!("-F {}", quote(&format!("{name}={value}"))));
+        }
+        parts.push(format!(
+            "-F {}",
+            quote(&format!(
+                "{}=@{};type={}",
+                up.file_field, up.file_name, up.mime
+            ))
+        ));
+    }
     let mut out = parts.join(" \\\n  ");
     out.push('\n');
     out
@@ -120,7 +146,34 @@ mod tests {
             auth: Auth::Bearer,
             key_var: KeyRef::Var("OPENAI_API_KEY".into()),
             body: Some(json!({"messages": [{"role": "user", "content": "it's"}], "stream": true})),
+            upload: None,
+            retry: crate::request::Retry::Usual,
         }
+    }
+
+    #[test]
+    fn an_upload_is_shown_as_its_form() {
+        let mut r = req();
+        r.body = None;
+        r.headers.clear();
+        r.upload = Some(crate::request::Upload {
+            fields: vec![("purpose".into(), "batch".into())],
+            file_field: "file".into(),
+            file_name: "batch-1.jsonl".into(),
+            mime: "application/jsonl".into(),
+            content: bytes::Bytes::from_static(b"{}\n"),
+        });
+        let text = dry_run(&r);
+        assert!(
+            text.contains("purpose: batch\nfile: batch-1.jsonl (application/jsonl, 3 bytes)"),
+            "{text}"
+        );
+        let text = curl(&r, &CurlOptions::default());
+        assert!(text.contains("-F 'purpose=batch'"), "{text}");
+        assert!(
+            text.contains("-F 'file=@batch-1.jsonl;type=application/jsonl'"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::config::{ApiKey, Settings};
 use crate::error::{Failure, Kind, fold_whitespace};
-use crate::request::{Prepared, is_secret_header};
+use crate::request::{Prepared, Retry, Upload, is_secret_header};
 use crate::source::{Activity, Failed, Head};
 use retry::Gate;
 
@@ -166,7 +166,9 @@ impl Transport {
                 .client(attempt)?
                 .request(method.clone(), &req.url)
                 .headers(headers.clone());
-            if let Some(b) = &body {
+            if let Some(up) = &req.upload {
+                rb = rb.multipart(form_of(up)?);
+            } else if let Some(b) = &body {
                 rb = rb.body(b.clone());
             }
             let sent = match tokio::time::timeout(self.idle_timeout, rb.send()).await {
@@ -231,14 +233,19 @@ impl Transport {
                     let code = status.as_u16();
                     let wait = retry::server_wait(resp.headers(), SystemTime::now());
                     let failed = self.http_failure(req, head, resp).await;
-                    if !retry::retryable_status(code) || retry::is_quota(&failed.failure) {
+                    // A response came: the request was sent.
+                    if req.retry == Retry::Unsent
+                        || !retry::retryable_status(code)
+                        || retry::is_quota(&failed.failure)
+                    {
                         return Err(failed);
                     }
                     (failed, wait, Some(code))
                 }
                 Err(e) => {
                     let (failure, retryable) = network_failure(&req.url, &e);
-                    if !retryable {
+                    // Only a connection never made is sure to have sent nothing.
+                    if !retryable || (req.retry == Retry::Unsent && !e.is_connect()) {
                         return Err(failure.into());
                     }
                     (failure.into(), None, None)
@@ -248,7 +255,7 @@ impl Transport {
                 return Err(failed);
             }
             let pause = match wait {
-                Some(w) if w > retry::MAX_SERVER_WAIT => {
+                Some(w) if w > retry::MAX_SERVER_WAIT && req.retry != Retry::Patient => {
                     let mut failed = failed;
                     failed.failure.message = format!(
                         "{} (the server asks to wait {} s before retrying; not waiting that long)",
@@ -338,6 +345,22 @@ impl Transport {
             failure,
         }
     }
+}
+
+/// The multipart form of an upload (built again for each attempt).
+fn form_of(up: &Upload) -> Result<reqwest::multipart::Form, Failure> {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, value) in &up.fields {
+        form = form.text(name.clone(), value.clone());
+    }
+    let part = reqwest::multipart::Part::stream_with_length(
+        reqwest::Body::from(up.content.clone()),
+        up.content.len() as u64,
+    )
+    .file_name(up.file_name.clone())
+    .mime_str(&up.mime)
+    .map_err(|e| Failure::new(Kind::Other, format!("bad upload type {}: {e}", up.mime)))?;
+    Ok(form.part(up.file_field.clone(), part))
 }
 
 /// The head worth keeping: the status and the headers that matter.

@@ -274,7 +274,7 @@ fn a_prompt_without_chat_suggests_chat() {
     let dir = Scratch::new();
     assert_eq!(
         usage_error(&dir, &["a question"]),
-        "yap: error: 'a question' is not a command (chat, complete, models, replay, logs, config, templates, completions, man); \
+        "yap: error: 'a question' is not a command (chat, complete, models, replay, batch, logs, config, templates, completions, man); \
          to send a prompt, run: yap chat \"a question\"\n"
     );
     assert!(

@@ -1,4 +1,5 @@
 mod bad_input; // wrong flag values, files, configs: exit 2, nothing sent
+mod batch; // yap batch: a fake Batch API with state; submit, split, wait, results, run resumed
 mod batches; // replay --live over many records: order, concurrency, resume, rate, shards
 mod body; // what the server receives: every request flag, its JSON type
 mod chat; // prompt sources, text output, end to end
