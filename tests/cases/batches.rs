@@ -590,3 +590,34 @@ fn stdin_is_spooled_and_overrides_reach_every_body() {
             .all(|b| b["model"] == json!("other") && b["temperature"] == json!(0))
     );
 }
+
+#[test]
+fn a_terminal_gets_a_progress_bar() {
+    let dir = Scratch::new();
+    let server = BatchServer::start(Arc::new(|_: &Value| {
+        (200, Duration::from_millis(100), String::new())
+    }));
+    input(&dir, "in.jsonl", 4);
+    let command = format!(
+        "exec {} replay --live in.jsonl --base-url {} --concurrency 2 -O out.jsonl",
+        assert_cmd::cargo::cargo_bin("yap").display(),
+        server.base
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("OPENAI_API_KEY", KEY)
+        .env("TERM", "xterm")
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let screen = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{screen}");
+    assert!(screen.contains("/4 done, 0 failed,"), "{screen:?}");
+    assert!(screen.contains("in flight"), "{screen:?}");
+    assert_eq!(lines(&dir.path().join("out.jsonl")).len(), 4);
+}
