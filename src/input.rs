@@ -170,6 +170,62 @@ pub fn substitute_dash(words: &[String], stdin: &str) -> Vec<String> {
         .collect()
 }
 
+/// An input as a file: FILE itself, or stdin spooled to a temporary file
+/// (removed on drop), so that every line is checked before anything is
+/// sent and a line can be read twice (`yap replay`, `yap batch`).
+pub struct Spool {
+    path: std::path::PathBuf,
+    temporary: bool,
+}
+
+impl Spool {
+    /// `what` names the temporary file (`yap-WHAT-PID.jsonl`).
+    pub fn new(arg: &str, what: &str) -> Result<Spool, Failure> {
+        if arg != "-" {
+            return Ok(Spool {
+                path: std::path::PathBuf::from(arg),
+                temporary: false,
+            });
+        }
+        let path = std::env::temp_dir().join(format!("yap-{what}-{}.jsonl", std::process::id()));
+        let fail = |e: std::io::Error| {
+            Failure::usage(format!("cannot spool stdin to {}: {e}", path.display()))
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(fail)?;
+        let spool = Spool {
+            path: path.clone(),
+            temporary: true,
+        };
+        std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(fail)?;
+        Ok(spool)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// How the input is named in messages.
+    pub fn name(&self) -> String {
+        if self.temporary {
+            "stdin".to_string()
+        } else {
+            self.path.display().to_string()
+        }
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -297,61 +297,6 @@ fn layered(body: Value, layers: &Layers) -> Result<Value, String> {
     Ok(Value::Object(map))
 }
 
-/// The input as a file: FILE itself, or stdin spooled to a temporary file
-/// (removed on drop), so that every line is checked before anything is
-/// uploaded.
-pub struct Spool {
-    path: std::path::PathBuf,
-    temporary: bool,
-}
-
-impl Spool {
-    pub fn new(arg: &str) -> Result<Spool, Failure> {
-        if arg != "-" {
-            return Ok(Spool {
-                path: std::path::PathBuf::from(arg),
-                temporary: false,
-            });
-        }
-        let path = std::env::temp_dir().join(format!("yap-batch-{}.jsonl", std::process::id()));
-        let fail = |e: std::io::Error| {
-            Failure::usage(format!("cannot spool stdin to {}: {e}", path.display()))
-        };
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(fail)?;
-        let spool = Spool {
-            path: path.clone(),
-            temporary: true,
-        };
-        std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(fail)?;
-        Ok(spool)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// How the input is named in messages.
-    pub fn name(&self) -> String {
-        if self.temporary {
-            "stdin".to_string()
-        } else {
-            self.path.display().to_string()
-        }
-    }
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        if self.temporary {
-            let _ = std::fs::remove_file(&self.path);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

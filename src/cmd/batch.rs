@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::time::Duration;
 
 use super::common;
-use crate::batchapi::input::{self, Input, Layers, Spool};
+use crate::batchapi::input::{self, Input, Layers};
 use crate::batchapi::state::{self, State};
 use crate::batchapi::watch::{self, Display};
 use crate::batchapi::{self, Create, api::Api};
@@ -14,6 +14,7 @@ use crate::cli::{BatchAction, BatchArgs, ConnArgs};
 use crate::config::{Env, Settings, parse_size};
 use crate::error::{Failure, Kind, Reported};
 use crate::exchange::Cancel;
+use crate::input::Spool;
 use crate::input::Stdin;
 use crate::output::term::Diag;
 use crate::request::Prepared;
@@ -199,7 +200,7 @@ fn prepare(file: &str, prep: &PrepArgs, settings: &Settings) -> Result<Prepped, 
         fill_model: settings.model.as_ref().map(|m| m.value.clone()),
         prefix: prep.line_url_prefix.clone(),
     };
-    let spool = Spool::new(file)?;
+    let spool = Spool::new(file, "batch")?;
     let name = spool.name();
     let input = input::read(spool.path(), &name, &layers)?;
     Ok(Prepped {

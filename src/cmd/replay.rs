@@ -16,7 +16,7 @@ use crate::cli::{ConnArgs, ReplayArgs};
 use crate::config::{Env, Settings, Source as From};
 use crate::error::{Failure, Kind, Reported};
 use crate::exchange::Cancel;
-use crate::input::Stdin;
+use crate::input::{Spool, Stdin};
 use crate::output::Mode;
 use crate::output::term::Diag;
 use crate::request::Prepared;
@@ -59,7 +59,7 @@ pub async fn run(
         (None, true) => Some(1.0),
         (None, false) => None,
     };
-    let spool = Spool::new(args.file())?;
+    let spool = Spool::new(args.file(), "replay")?;
     let path = spool.path();
     if args.live {
         let name = shown(args.file(), path);
@@ -650,49 +650,5 @@ fn shown(arg: &str, path: &Path) -> String {
         "stdin".to_string()
     } else {
         path.display().to_string()
-    }
-}
-
-/// The input as a file: FILE itself, or stdin spooled to a temporary file
-/// (removed on drop), so that the whole input is read and checked before
-/// anything is sent, and a line can be read twice.
-struct Spool {
-    path: PathBuf,
-    temporary: bool,
-}
-
-impl Spool {
-    fn new(arg: &str) -> Result<Spool, Failure> {
-        if arg != "-" {
-            return Ok(Spool {
-                path: PathBuf::from(arg),
-                temporary: false,
-            });
-        }
-        let path = std::env::temp_dir().join(format!("yap-replay-{}.jsonl", std::process::id()));
-        let fail =
-            |e: io::Error| Failure::usage(format!("cannot spool stdin to {}: {e}", path.display()));
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(fail)?;
-        io::copy(&mut io::stdin().lock(), &mut file).map_err(fail)?;
-        Ok(Spool {
-            path,
-            temporary: true,
-        })
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        if self.temporary {
-            let _ = std::fs::remove_file(&self.path);
-        }
     }
 }
