@@ -143,51 +143,16 @@ pub fn read(path: &Path, name: &str, layers: &Layers) -> Result<Input, Failure> 
         };
         let index = lines.len();
         let (custom_id, method, url, body) = match &entry.record {
-            read::Record::Newer(v) => {
-                return Err(at(&format!(
-                    "cassette format version {v} is newer than this yap reads ({})",
-                    cassette::VERSION
-                )));
-            }
-            read::Record::Exchange(s) => {
-                let endpoint = cassette::endpoint_of(&s.request.url).ok_or_else(|| {
-                    at(&format!(
-                        "the recorded URL {} is neither …/chat/completions nor …/completions",
-                        s.request.url
-                    ))
-                })?;
-                let body = s
-                    .request
-                    .body
-                    .clone()
-                    .filter(Value::is_object)
-                    .ok_or_else(|| at("the recorded request has no JSON object body"))?;
-                (
-                    index.to_string(),
-                    "POST".to_string(),
-                    format!("{prefix}/{endpoint}"),
-                    body,
-                )
-            }
             read::Record::Body(v) if v.get("custom_id").is_some() || v.get("url").is_some() => {
                 batch_line(v).map_err(|what| at(&what))?
             }
-            read::Record::Body(v) => {
-                let endpoint = if v.get("messages").is_some() {
-                    "chat/completions"
-                } else if v.get("prompt").is_some() {
-                    "completions"
-                } else {
-                    return Err(at(
-                        "a request body needs messages (sent to /chat/completions) or prompt \
-                         (sent to /completions)",
-                    ));
-                };
+            record => {
+                let r = cassette::request::of(record).map_err(|what| at(&what))?;
                 (
                     index.to_string(),
                     "POST".to_string(),
-                    format!("{prefix}/{endpoint}"),
-                    v.clone(),
+                    format!("{prefix}/{}", r.endpoint),
+                    r.body,
                 )
             }
         };

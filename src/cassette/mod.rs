@@ -10,6 +10,7 @@
 //! an advisory lock, so concurrent processes never interleave or tear them.
 
 pub mod read;
+pub mod request;
 pub mod scan;
 
 use std::borrow::Cow;

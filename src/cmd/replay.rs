@@ -257,42 +257,11 @@ impl Built<'_> {
                 self.name, entry.line
             ))
         };
-        let (recorded_url, endpoint, body) = match &entry.record {
-            read::Record::Exchange(s) => {
-                let endpoint = cassette::endpoint_of(&s.request.url).ok_or_else(|| {
-                    at(&format!(
-                        "the recorded URL {} is neither …/chat/completions nor …/completions",
-                        s.request.url
-                    ))
-                })?;
-                let body = s
-                    .request
-                    .body
-                    .clone()
-                    .filter(Value::is_object)
-                    .ok_or_else(|| at("the recorded request has no JSON object body"))?;
-                (Some(s.request.url.clone()), endpoint, body)
-            }
-            read::Record::Body(body) => {
-                let endpoint = if body.get("messages").is_some() {
-                    "chat/completions"
-                } else if body.get("prompt").is_some() {
-                    "completions"
-                } else {
-                    return Err(at(
-                        "a request body needs messages (sent to /chat/completions) or prompt \
-                         (sent to /completions)",
-                    ));
-                };
-                (None, endpoint, body.clone())
-            }
-            read::Record::Newer(v) => {
-                return Err(at(&format!(
-                    "cassette format version {v} is newer than this yap reads ({}); update yap",
-                    cassette::VERSION
-                )));
-            }
-        };
+        let cassette::request::RecordRequest {
+            recorded_url,
+            endpoint,
+            body,
+        } = cassette::request::of(&entry.record).map_err(|what| at(&what))?;
         let settings = self.settings;
         let args = self.args;
         let mut merged = settings
