@@ -15,7 +15,6 @@
 const QUOTE: u8 = 1;
 const BACKSLASH: u8 = 2;
 const CONTROL: u8 = 3;
-const HIGH: u8 = 4;
 
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -27,8 +26,6 @@ const CLASS: [u8; 256] = {
             QUOTE
         } else if b == b'\\' as usize {
             BACKSLASH
-        } else if b >= 0x80 {
-            HIGH
         } else {
             0
         };
@@ -36,6 +33,49 @@ const CLASS: [u8; 256] = {
     }
     t
 };
+
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` that is zero (exact: no carry crosses
+/// a byte).
+fn zero_bytes(x: u64) -> u64 {
+    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+}
+
+/// The high bit of each byte of `x` that is a quote, a backslash or a
+/// control byte: the bytes a string's walk must stop at.
+fn stops(x: u64) -> u64 {
+    zero_bytes(x ^ 0x2222_2222_2222_2222)
+        | zero_bytes(x ^ 0x5c5c_5c5c_5c5c_5c5c)
+        | zero_bytes(x & 0xe0e0_e0e0_e0e0_e0e0)
+}
+
+/// The 8 bytes at `s[i]`, if there are 8.
+fn word(s: &[u8], i: usize) -> Option<[u8; 8]> {
+    s.get(i..i + 8).and_then(|w| w.try_into().ok())
+}
+
+/// How far from `s[i]` the next quote, backslash or control byte is, 8
+/// bytes at a time, and whether a byte passed over (or near) is not ASCII.
+fn to_stop(s: &[u8], i: usize, high: &mut bool) -> Option<usize> {
+    let mut n = 0;
+    while let Some(w) = word(s, i + n) {
+        let x = u64::from_le_bytes(w);
+        *high |= x & HIGH_BITS != 0;
+        let m = stops(x);
+        if m != 0 {
+            return Some(n + (m.trailing_zeros() / 8) as usize);
+        }
+        n += 8;
+    }
+    let rest = s.get(i + n..)?;
+    *high |= !rest.is_ascii();
+    let k = rest
+        .iter()
+        .position(|&b| matches!(CLASS[usize::from(b)], QUOTE | BACKSLASH | CONTROL))?;
+    Some(n + k)
+}
 
 /// What is done with the two strings of an event.
 trait Strings {
@@ -73,17 +113,17 @@ fn element<S: Strings>(s: &[u8], strings: &mut S) -> Option<(u64, usize)> {
             return None;
         }
         i += 1;
-        match key {
-            b"ms" if ms.is_none() => {
+        match *key {
+            [b'm', b's'] if ms.is_none() => {
                 let (v, j) = number(s, i)?;
                 ms = Some(v);
                 i = j;
             }
-            b"event" if !event && !data && *s.get(i)? == b'"' => {
+            [b'e', b'v', b'e', b'n', b't'] if !event && !data && *s.get(i)? == b'"' => {
                 event = true;
                 i = strings.event(s, i + 1)?;
             }
-            b"data" if !data && *s.get(i)? == b'"' => {
+            [b'd', b'a', b't', b'a'] if !data && *s.get(i)? == b'"' => {
                 data = true;
                 i = strings.data(s, i + 1)?;
             }
@@ -127,15 +167,12 @@ fn number(s: &[u8], from: usize) -> Option<(u64, usize)> {
 /// four hex digits after `\u`, UTF-8): the index after its closing quote.
 fn check_str(s: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
-    let mut ascii = true;
+    let mut high = false;
     loop {
-        i += s
-            .get(i..)?
-            .iter()
-            .position(|&b| CLASS[usize::from(b)] != 0)?;
-        match CLASS[usize::from(s[i])] {
-            QUOTE => break,
-            BACKSLASH => match *s.get(i + 1)? {
+        i += to_stop(s, i, &mut high)?;
+        match s[i] {
+            b'"' => break,
+            b'\\' => match *s.get(i + 1)? {
                 b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
                 b'u' => {
                     if !s.get(i + 2..i + 6)?.iter().all(u8::is_ascii_hexdigit) {
@@ -145,14 +182,10 @@ fn check_str(s: &[u8], from: usize) -> Option<usize> {
                 }
                 _ => return None,
             },
-            HIGH => {
-                ascii = false;
-                i += 1;
-            }
             _ => return None,
         }
     }
-    if !ascii && std::str::from_utf8(&s[from..i]).is_err() {
+    if high && std::str::from_utf8(&s[from..i]).is_err() {
         return None;
     }
     Some(i + 1)
@@ -211,6 +244,21 @@ pub fn code_point(s: &[u8], mut i: usize) -> (Option<char>, usize) {
 fn unescape(s: &[u8], from: usize, out: &mut Vec<u8>, newline: &[u8]) -> Option<usize> {
     let mut i = from;
     loop {
+        // 8 bytes at a time: each word copied whole, then cut back to
+        // where the first byte to stop at is (short copies of a few bytes
+        // between escapes cost more than the bytes).
+        while let Some(w) = word(s, i) {
+            let m = stops(u64::from_le_bytes(w));
+            let len = out.len();
+            out.extend_from_slice(&w);
+            if m != 0 {
+                let n = (m.trailing_zeros() / 8) as usize;
+                out.truncate(len + n);
+                i += n;
+                break;
+            }
+            i += 8;
+        }
         let rest = s.get(i..)?;
         let n = rest
             .iter()

@@ -863,6 +863,33 @@ mod tests {
         assert!(matches!(got[3].as_ref().unwrap().record, Record::Newer(_)));
     }
 
+    proptest::proptest! {
+        /// The fast path reads any event as serde and the general way do.
+        #[test]
+        fn the_fast_path_plays_as_the_general_way(
+            ms in 0u64..u64::MAX,
+            event in proptest::option::of(".{0,12}"),
+            data in "(.|\n|\r|\\\\|\"){0,80}",
+        ) {
+            // As the writer orders the members.
+            let lit = |s: &str| serde_json::to_string(s).unwrap();
+            let raw = match &event {
+                Some(e) => format!(r#"{{"ms":{ms},"event":{},"data":{}}}"#, lit(e), lit(&data)),
+                None => format!(r#"{{"ms":{ms},"data":{}}}"#, lit(&data)),
+            };
+            let fast_input = format!("{raw},");
+            let n = fast::check(fast_input.as_bytes());
+            proptest::prop_assert_eq!(n, Some(fast_input.len()));
+            let mut fast_out = Vec::new();
+            let got = fast::play(fast_input.as_bytes(), &mut fast_out);
+            proptest::prop_assert_eq!(got, Some((ms, fast_input.len())));
+            let parsed = RawEvent::parse(raw.as_bytes()).unwrap();
+            let mut slow_out = Vec::new();
+            write_sse(&mut slow_out, parsed.event.map(RawValue::get), parsed.data.get());
+            proptest::prop_assert_eq!(fast_out, slow_out);
+        }
+    }
+
     #[test]
     fn bad_shapes_are_bad_lines_not_panics() {
         for text in [
