@@ -18,8 +18,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::scan;
 use super::{VERSION, failure_of_value, kind_of_code, mode_of_word};
+use super::{fast, scan};
 use crate::error::{Failure, Kind};
 use crate::output::Mode;
 use crate::source::Head;
@@ -180,29 +180,9 @@ fn unescape_into(out: &mut Vec<u8>, lit: &str, newline: &[u8]) {
             b'b' => out.push(8),
             b'f' => out.push(12),
             b'u' => {
-                let hex = |at: usize| {
-                    inner
-                        .get(at..at + 4)
-                        .and_then(|h| std::str::from_utf8(h).ok())
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                };
-                let Some(first) = hex(i) else {
-                    out.extend_from_slice("\u{fffd}".as_bytes());
-                    continue;
-                };
-                i += 4;
-                let code = if (0xD800..0xDC00).contains(&first)
-                    && inner.get(i) == Some(&b'\\')
-                    && inner.get(i + 1) == Some(&b'u')
-                    && let Some(second) = hex(i + 2)
-                    && (0xDC00..0xE000).contains(&second)
-                {
-                    i += 6;
-                    0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-                } else {
-                    first
-                };
-                match char::from_u32(code) {
+                let (ch, j) = fast::code_point(inner, i);
+                i = j;
+                match ch {
                     Some('\n') => nl(out),
                     Some('\r') => out.push(b' '),
                     Some(ch) => {
@@ -257,18 +237,15 @@ impl<R: BufRead> Reader<R> {
             }
             self.line += 1;
             let start = self.offset;
-            let mut count = 0u64;
-            let mut bad_event = None;
-            let scanned = scan::line(&mut self.inner, &mut |raw| match RawEvent::parse(raw) {
-                Ok(_) => {
-                    count += 1;
-                    true
-                }
-                Err(e) => {
-                    bad_event = Some(format!("response.events[{count}]: {e}"));
-                    false
-                }
-            })?;
+            let mut check = Check {
+                count: 0,
+                bad: None,
+            };
+            let scanned = scan::line(&mut self.inner, &mut check)?;
+            let Check {
+                count,
+                bad: bad_event,
+            } = check;
             self.offset += scanned.read;
             if scanned.stopped {
                 self.offset += drain_line(&mut self.inner)?;
@@ -296,6 +273,33 @@ impl<R: BufRead> Reader<R> {
                     record,
                 });
             return Ok(Some(entry));
+        }
+    }
+}
+
+/// The first pass over a line's events: each checked and counted.
+struct Check {
+    count: u64,
+    bad: Option<String>,
+}
+
+impl scan::Events for Check {
+    fn fast(&mut self, buf: &[u8]) -> Option<(usize, bool)> {
+        let n = fast::check(buf)?;
+        self.count += 1;
+        Some((n, true))
+    }
+
+    fn element(&mut self, raw: &[u8]) -> bool {
+        match RawEvent::parse(raw) {
+            Ok(_) => {
+                self.count += 1;
+                true
+            }
+            Err(e) => {
+                self.bad = Some(format!("response.events[{}]: {e}", self.count));
+                false
+            }
         }
     }
 }
@@ -629,6 +633,16 @@ pub fn read_all(path: &Path) -> io::Result<Result<Vec<Entry>, BadLine>> {
     Ok(Ok(out))
 }
 
+/// Where [`play_into`] writes a line's events: as the SSE bytes a server
+/// sends, appended to one buffer.
+pub trait Player {
+    /// The buffer the next event is appended to.
+    fn buf(&mut self) -> &mut Vec<u8>;
+    /// One event was appended, recorded `ms` after the request was sent;
+    /// false stops the reading.
+    fn played(&mut self, ms: u64) -> bool;
+}
+
 /// Read the line at `offset` again and hand each of its events to `each`
 /// as SSE bytes, with its time in ms (`each` returns false to stop). The
 /// first pass checked the line; an error here means the file changed.
@@ -637,31 +651,90 @@ pub fn play(
     offset: u64,
     each: &mut dyn FnMut(u64, &[u8]) -> bool,
 ) -> Result<(), String> {
-    let mut file = File::open(path).map_err(|e| e.to_string())?;
-    file.seek(SeekFrom::Start(offset))
-        .map_err(|e| e.to_string())?;
-    play_from(BufReader::with_capacity(64 * 1024, file), each)
+    play_into(
+        path,
+        offset,
+        &mut Each {
+            each,
+            sse: Vec::new(),
+        },
+    )
 }
 
 /// [`play`] from a reader at the start of the line.
 pub fn play_from<R: BufRead>(
-    mut reader: R,
+    reader: R,
     each: &mut dyn FnMut(u64, &[u8]) -> bool,
 ) -> Result<(), String> {
-    let mut failed = None;
-    let mut sse = Vec::with_capacity(1024);
-    let scanned = scan::line(&mut reader, &mut |raw| match RawEvent::parse(raw) {
-        Ok(e) => {
-            sse.clear();
-            write_sse(&mut sse, e.event.map(RawValue::get), e.data.get());
-            each(e.ms, &sse)
+    play_from_into(
+        reader,
+        &mut Each {
+            each,
+            sse: Vec::new(),
+        },
+    )
+}
+
+/// [`play`] with the events appended to the player's buffer, no copy.
+pub fn play_into(path: &Path, offset: u64, player: &mut dyn Player) -> Result<(), String> {
+    let mut file = File::open(path).map_err(|e| e.to_string())?;
+    file.seek(SeekFrom::Start(offset))
+        .map_err(|e| e.to_string())?;
+    play_from_into(BufReader::with_capacity(64 * 1024, file), player)
+}
+
+/// Each event in its own buffer, handed to a closure.
+struct Each<'a> {
+    each: &'a mut dyn FnMut(u64, &[u8]) -> bool,
+    sse: Vec<u8>,
+}
+
+impl Player for Each<'_> {
+    fn buf(&mut self) -> &mut Vec<u8> {
+        &mut self.sse
+    }
+
+    fn played(&mut self, ms: u64) -> bool {
+        let go = (self.each)(ms, &self.sse);
+        self.sse.clear();
+        go
+    }
+}
+
+/// The second pass over a line's events: each written as SSE.
+struct Playing<'a> {
+    player: &'a mut dyn Player,
+    failed: Option<String>,
+}
+
+impl scan::Events for Playing<'_> {
+    fn fast(&mut self, buf: &[u8]) -> Option<(usize, bool)> {
+        let (ms, n) = fast::play(buf, self.player.buf())?;
+        Some((n, self.player.played(ms)))
+    }
+
+    fn element(&mut self, raw: &[u8]) -> bool {
+        match RawEvent::parse(raw) {
+            Ok(e) => {
+                write_sse(self.player.buf(), e.event.map(RawValue::get), e.data.get());
+                self.player.played(e.ms)
+            }
+            Err(e) => {
+                self.failed = Some(e);
+                false
+            }
         }
-        Err(e) => {
-            failed = Some(e);
-            false
-        }
-    })
-    .map_err(|e| e.to_string())?;
+    }
+}
+
+/// [`play_into`] from a reader at the start of the line.
+pub fn play_from_into<R: BufRead>(mut reader: R, player: &mut dyn Player) -> Result<(), String> {
+    let mut playing = Playing {
+        player,
+        failed: None,
+    };
+    let scanned = scan::line(&mut reader, &mut playing).map_err(|e| e.to_string())?;
+    let Playing { player, failed } = playing;
     if let Some(why) = failed {
         return Err(why);
     }
@@ -670,9 +743,8 @@ pub fn play_from<R: BufRead>(
     }
     // Events the scanner left in the skeleton (a key written with escapes).
     let mut owned = |e: RecEvent| {
-        sse.clear();
-        write_sse_owned(&mut sse, &e);
-        each(e.ms, &sse)
+        write_sse_owned(player.buf(), &e);
+        player.played(e.ms)
     };
     let mut de = serde_json::Deserializer::from_slice(&scanned.skeleton);
     match de.deserialize_map(PlayVisitor { each: &mut owned }) {
@@ -789,6 +861,33 @@ mod tests {
         assert!(matches!(got[1].as_ref().unwrap().record, Record::Body(_)));
         assert_eq!(got[2].as_ref().unwrap_err().line, 5);
         assert!(matches!(got[3].as_ref().unwrap().record, Record::Newer(_)));
+    }
+
+    proptest::proptest! {
+        /// The fast path reads any event as serde and the general way do.
+        #[test]
+        fn the_fast_path_plays_as_the_general_way(
+            ms in 0u64..u64::MAX,
+            event in proptest::option::of(".{0,12}"),
+            data in "(.|\n|\r|\\\\|\"){0,80}",
+        ) {
+            // As the writer orders the members.
+            let lit = |s: &str| serde_json::to_string(s).unwrap();
+            let raw = match &event {
+                Some(e) => format!(r#"{{"ms":{ms},"event":{},"data":{}}}"#, lit(e), lit(&data)),
+                None => format!(r#"{{"ms":{ms},"data":{}}}"#, lit(&data)),
+            };
+            let fast_input = format!("{raw},");
+            let n = fast::check(fast_input.as_bytes());
+            proptest::prop_assert_eq!(n, Some(fast_input.len()));
+            let mut fast_out = Vec::new();
+            let got = fast::play(fast_input.as_bytes(), &mut fast_out);
+            proptest::prop_assert_eq!(got, Some((ms, fast_input.len())));
+            let parsed = RawEvent::parse(raw.as_bytes()).unwrap();
+            let mut slow_out = Vec::new();
+            write_sse(&mut slow_out, parsed.event.map(RawValue::get), parsed.data.get());
+            proptest::prop_assert_eq!(fast_out, slow_out);
+        }
     }
 
     #[test]

@@ -4,13 +4,27 @@
 //! hundred thousand events, and a parser over a slice needs the whole line
 //! in memory. This scanner does neither: it follows the line's structure
 //! (strings skipped with `memchr`), hands each element of
-//! `response.events` to a callback as its own small slice (which serde then
-//! parses from the slice), and keeps the rest of the line, the skeleton,
-//! with `"events":[]` in place of the array. It checks no JSON grammar:
-//! serde does, on the skeleton and on each event; whatever the input, the
-//! scanner only copies bytes (bounded by the line) and never panics.
+//! `response.events` on ([`Events`]), and keeps the rest of the line, the
+//! skeleton, with `"events":[]` in place of the array. An element is first
+//! offered where it lies in the reader's buffer (`Events::fast`, which
+//! reads the shape yap writes without a copy); one declined there is copied
+//! out as its own small slice (`Events::element`, which serde parses). It
+//! checks no JSON grammar: serde does, on the skeleton and on each declined
+//! event; whatever the input, the scanner only copies bytes (bounded by the
+//! line) and never panics.
 
 use std::io::{self, BufRead};
+
+/// Where the elements of `response.events` go.
+pub trait Events {
+    /// An element starts at `buf[0]` (`buf` is the rest of the reader's
+    /// buffer): `Some((bytes taken, go on))` when it was read here, the
+    /// `,` after it included (never more than `buf.len()`); `None` to have
+    /// it copied out and handed to [`Events::element`].
+    fn fast(&mut self, buf: &[u8]) -> Option<(usize, bool)>;
+    /// One element, whole (with any whitespace after it); false stops.
+    fn element(&mut self, raw: &[u8]) -> bool;
+}
 
 /// What scanning one line gave.
 pub struct Scanned {
@@ -49,7 +63,7 @@ struct State<'a> {
     /// Depth of the `events` array being split, and the element so far.
     capture: Option<usize>,
     element: Vec<u8>,
-    each: &'a mut dyn FnMut(&[u8]) -> bool,
+    events: &'a mut dyn Events,
     stopped: bool,
 }
 
@@ -83,7 +97,7 @@ impl State<'_> {
     fn flush(&mut self) {
         if !self.element.is_empty() {
             let element = std::mem::take(&mut self.element);
-            if !(self.each)(&element) {
+            if !self.events.element(&element) {
                 self.stopped = true;
             }
             self.element = element;
@@ -174,19 +188,16 @@ impl State<'_> {
 }
 
 /// Scan the line at the reader's position (up to and with its `\n`, or the
-/// end of input), handing each element of `response.events` to `each`
-/// (which returns false to stop reading).
-pub fn line<R: BufRead>(
-    reader: &mut R,
-    each: &mut dyn FnMut(&[u8]) -> bool,
-) -> io::Result<Scanned> {
+/// end of input), handing each element of `response.events` to `events`
+/// (which may stop the reading).
+pub fn line<R: BufRead>(reader: &mut R, events: &mut dyn Events) -> io::Result<Scanned> {
     let mut st = State {
         stack: Vec::new(),
         string: Str::No,
         skeleton: Vec::new(),
         capture: None,
         element: Vec::new(),
-        each,
+        events,
         stopped: false,
     };
     let mut read = 0u64;
@@ -248,6 +259,15 @@ pub fn line<R: BufRead>(
                 }
                 Str::No => {
                     let b = buf[i];
+                    if b == b'{'
+                        && st.element.is_empty()
+                        && st.capture.is_some_and(|d| d == st.stack.len())
+                        && let Some((n, go)) = st.events.fast(&buf[i..])
+                    {
+                        i = (i + n).min(buf.len());
+                        st.stopped = !go;
+                        continue;
+                    }
                     i += 1;
                     if b == b'\n' {
                         ended = true;
@@ -280,15 +300,53 @@ pub fn line<R: BufRead>(
 mod tests {
     use super::*;
 
-    fn scan(text: &str) -> (String, Vec<String>, u64) {
-        let mut events = Vec::new();
-        let mut r = text.as_bytes();
-        let s = line(&mut r, &mut |e| {
-            events.push(String::from_utf8_lossy(e).into_owned());
+    /// Elements copied out, or (`fast`) those that start with `{"ms"`
+    /// taken in place up to their `,`.
+    struct Collect {
+        fast: bool,
+        got: Vec<String>,
+    }
+
+    impl Events for Collect {
+        fn fast(&mut self, buf: &[u8]) -> Option<(usize, bool)> {
+            if !self.fast || !buf.starts_with(b"{\"ms\"") {
+                return None;
+            }
+            let n = buf.iter().position(|&b| b == b',')? + 1;
+            self.got
+                .push(format!("fast {}", String::from_utf8_lossy(&buf[..n])));
+            Some((n, true))
+        }
+
+        fn element(&mut self, raw: &[u8]) -> bool {
+            self.got.push(String::from_utf8_lossy(raw).into_owned());
             true
-        })
-        .unwrap();
-        (String::from_utf8(s.skeleton).unwrap(), events, s.read)
+        }
+    }
+
+    fn scan_with(text: &str, fast: bool) -> (String, Vec<String>, u64) {
+        let mut events = Collect {
+            fast,
+            got: Vec::new(),
+        };
+        let mut r = text.as_bytes();
+        let s = line(&mut r, &mut events).unwrap();
+        (String::from_utf8(s.skeleton).unwrap(), events.got, s.read)
+    }
+
+    fn scan(text: &str) -> (String, Vec<String>, u64) {
+        scan_with(text, false)
+    }
+
+    #[test]
+    fn elements_taken_in_place_leave_the_same_skeleton() {
+        let text = r#"{"response":{"events":[{"ms":1},{"ms":2}, {"x":3}],"done":true}}"#;
+        let (skeleton, events, _) = scan_with(text, true);
+        assert_eq!(skeleton, r#"{"response":{"events":[],"done":true}}"#);
+        assert_eq!(
+            events,
+            vec![r#"fast {"ms":1},"#, r#"fast {"ms":2},"#, r#"{"x":3}"#]
+        );
     }
 
     #[test]

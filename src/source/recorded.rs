@@ -76,6 +76,33 @@ enum Batch {
     Broken(String),
 }
 
+/// The reading thread's side: events appended to a piece, sent on when
+/// it is full.
+struct Batcher {
+    tx: mpsc::Sender<Batch>,
+    piece: Vec<u8>,
+    marks: Vec<(u64, usize)>,
+}
+
+impl read::Player for Batcher {
+    fn buf(&mut self) -> &mut Vec<u8> {
+        &mut self.piece
+    }
+
+    fn played(&mut self, ms: u64) -> bool {
+        self.marks.push((ms, self.piece.len()));
+        if self.piece.len() >= PIECE || self.marks.len() >= BATCH {
+            let full = std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE + 4096));
+            let marks = std::mem::take(&mut self.marks);
+            return self
+                .tx
+                .blocking_send(Batch::Events(full.into(), marks))
+                .is_ok();
+        }
+        true
+    }
+}
+
 enum State {
     Whole(Option<Bytes>),
     Events {
@@ -228,25 +255,19 @@ impl Source for Recorded {
                 let path = self.path.clone();
                 let offset = self.offset;
                 std::thread::spawn(move || {
-                    let mut piece = Vec::with_capacity(PIECE + 4096);
-                    let mut marks = Vec::new();
-                    let mut each = |ms: u64, sse: &[u8]| {
-                        piece.extend_from_slice(sse);
-                        marks.push((ms, piece.len()));
-                        if piece.len() >= PIECE || marks.len() >= BATCH {
-                            let full =
-                                std::mem::replace(&mut piece, Vec::with_capacity(PIECE + 4096));
-                            let m = std::mem::take(&mut marks);
-                            return tx.blocking_send(Batch::Events(full.into(), m)).is_ok();
-                        }
-                        true
+                    let mut batcher = Batcher {
+                        tx,
+                        piece: Vec::with_capacity(PIECE + 4096),
+                        marks: Vec::new(),
                     };
-                    let result = read::play(&path, offset, &mut each);
-                    if !marks.is_empty() {
-                        let _ = tx.blocking_send(Batch::Events(piece.into(), marks));
+                    let result = read::play_into(&path, offset, &mut batcher);
+                    if !batcher.marks.is_empty() {
+                        let piece = std::mem::take(&mut batcher.piece);
+                        let marks = std::mem::take(&mut batcher.marks);
+                        let _ = batcher.tx.blocking_send(Batch::Events(piece.into(), marks));
                     }
                     if let Err(why) = result {
-                        let _ = tx.blocking_send(Batch::Broken(why));
+                        let _ = batcher.tx.blocking_send(Batch::Broken(why));
                     }
                 });
                 State::Events {
