@@ -73,6 +73,9 @@ struct LineOut<'a> {
     error: Option<Value>,
     exit_code: u8,
     timings: TimingsOut,
+    /// A tool-loop step whose calls yap ran: their lines were not printed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    tool_calls_run: bool,
     /// Last, so that a reader meets every small field before the events.
     response: Option<ResponseOut<'a>>,
 }
@@ -238,6 +241,12 @@ pub fn check_writable(path: &Path) -> Result<(), Failure> {
 /// One cassette line (no newline) for a finished exchange that yap printed
 /// in `mode`. `key`: the key the request was sent with, never written.
 pub fn line(ex: &Exchange, mode: Mode, key: Option<&ApiKey>) -> String {
+    step_line(ex, mode, key, false)
+}
+
+/// [`line`] for a step of a tool loop: `calls_run` when yap ran the step's
+/// calls (so that replay leaves their lines out, as the original did).
+pub fn step_line(ex: &Exchange, mode: Mode, key: Option<&ApiKey>, calls_run: bool) -> String {
     // A key shorter than 4 characters is no secret worth a corrupted
     // cassette: it is not searched for in the text (the auth header and
     // secret-named headers are still never written), as `ApiKey::scrub`.
@@ -303,6 +312,7 @@ pub fn line(ex: &Exchange, mode: Mode, key: Option<&ApiKey>) -> String {
             first_byte_ms: ex.timings.first_byte.map(ms),
             total_ms: ms(ex.timings.total),
         },
+        tool_calls_run: calls_run,
         response,
     };
     let text = serde_json::to_string(&out).unwrap_or_default();

@@ -55,6 +55,8 @@ pub struct Summary {
     /// The recorded error, or one made from a non-zero `exit_code`.
     pub error: Option<Failure>,
     pub exit_code: u8,
+    /// A tool-loop step whose calls were run: their lines were not printed.
+    pub tool_calls_run: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -617,6 +619,10 @@ fn record(top: Top, captured: u64, line: usize) -> Result<Record, BadLine> {
         response,
         error,
         exit_code,
+        tool_calls_run: fields
+            .get("tool_calls_run")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
     })))
 }
 

@@ -346,10 +346,10 @@ pub async fn send_and_print(
     opts.record = !targets.is_empty();
     let mut conversation = conversation(settings, cid);
     let key = settings.key_for_request().ok().flatten().cloned();
-    let mut consume = |ex: &Exchange| {
+    let mut consume = |ex: &Exchange, calls_run: bool| {
         record(conversation.as_mut(), ex, diag);
         if !targets.is_empty() {
-            let line = cassette::line(ex, mode, key.as_ref());
+            let line = cassette::step_line(ex, mode, key.as_ref(), calls_run);
             for path in &targets {
                 // Like the history: a cassette that cannot be written costs
                 // a warning, never the answer or its exit code.
@@ -379,7 +379,7 @@ pub async fn send_and_print(
                 &out,
                 &spinner,
                 cancel,
-                &mut |step| consume(step),
+                &mut |step, calls_run| consume(step, calls_run),
             )
             .await;
             spinner.stop();
@@ -400,7 +400,7 @@ pub async fn send_and_print(
     report(&warnings, &last, output.usage, diag);
     if !looped {
         // (A loop records each step as it ends.)
-        consume(&last);
+        consume(&last, false);
     }
     let failure = loop_failure.or_else(|| last.failure.clone());
     if let Some(failure) = failure {
@@ -447,12 +447,22 @@ pub async fn play(
         upload: None,
         retry: crate::request::Retry::Usual,
     };
+    // A tool-loop step whose calls were run printed no call lines.
+    let calls_run = summary.tool_calls_run;
     let recorded = Recorded::new(path, offset, summary, speed);
     // A cassette is the user's own file: --max-size does not bound it.
     let mut opts = exchange::Options::new(shape, usize::MAX, None);
     opts.keep_all = mode == Mode::Json;
     let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let mut sink = sink_with(mode, out, diag, reasoning);
+    let mut sink: Box<dyn Sink + '_> = if calls_run && mode == Mode::Text {
+        Box::new(
+            TextSink::new(out, diag, reasoning)
+                .on_terminal(io::stdout().is_terminal())
+                .hold_tool_calls(),
+        )
+    } else {
+        sink_with(mode, out, diag, reasoning)
+    };
     let mut ex = exchange::run(
         &recorded,
         req,

@@ -2,7 +2,8 @@
 //! model asked for (in parallel), send the results with their
 //! `tool_call_id`s, ask again, until an answer has no calls or
 //! `--max-steps` is reached. Each step is one whole `Exchange`, handed to
-//! `on_step` (where a history row or a cassette line is written) the
+//! `on_step` (where a history row or a cassette line is written, with
+//! whether the step's calls are run) the
 //! moment it ends.
 
 use std::io::{self, BufRead, BufWriter, Write};
@@ -137,7 +138,7 @@ pub async fn run<S: Source>(
     out: &Output,
     activity: &dyn Activity,
     cancel: &Cancel,
-    on_step: &mut dyn FnMut(&Exchange),
+    on_step: &mut dyn FnMut(&Exchange, bool),
 ) -> io::Result<Finished> {
     let mut request = first;
     let mut warnings = Vec::new();
@@ -146,7 +147,6 @@ pub async fn run<S: Source>(
         let mut sink = step_sink(out);
         let ex = exchange::run(source, request, opts, sink.as_mut(), activity, cancel).await?;
         drop(sink);
-        on_step(&ex);
         warnings.extend(ex.warnings.iter().cloned());
         let calls: Vec<ToolCall> = ex
             .assembler
@@ -155,6 +155,7 @@ pub async fn run<S: Source>(
             .map(|c| c.tool_calls.values().cloned().collect())
             .unwrap_or_default();
         if ex.failure.is_some() || calls.is_empty() {
+            on_step(&ex, false);
             return finish(ex, None, warnings, out);
         }
         let all_run = calls
@@ -162,10 +163,12 @@ pub async fn run<S: Source>(
             .all(|c| plan.toolbox.command(&c.name).is_some());
         if !all_run {
             // A call to a tool with no command: nothing of this step runs.
+            on_step(&ex, false);
             print_calls(&calls, out, &mut warnings)?;
             return finish(ex, None, warnings, out);
         }
         if step >= plan.max_steps {
+            on_step(&ex, false);
             print_calls(&calls, out, &mut warnings)?;
             let failure = Failure::new(
                 Kind::Incomplete,
@@ -179,6 +182,8 @@ pub async fn run<S: Source>(
             );
             return finish(ex, Some(failure), warnings, out);
         }
+        // This step's calls are run (their lines are not printed).
+        on_step(&ex, true);
         let Some(results) = run_calls(plan, &calls, out, cancel).await else {
             let failure = Failure::new(Kind::Interrupted, "interrupted");
             return finish(ex, Some(failure), warnings, out);

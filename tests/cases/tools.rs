@@ -793,3 +793,32 @@ fn each_step_of_a_loop_is_a_history_row_of_one_conversation() {
     assert_eq!(rows[0]["response"], json!("warm"));
     assert_eq!(rows[0]["state"], json!("ok"));
 }
+
+#[test]
+fn a_recorded_loop_replays_as_it_printed() {
+    let dir = Scratch::new();
+    let server = Server::start(vec![
+        calls(&[("c1", "get_weather", r#"{"city":"Oslo"}"#)]),
+        answer("Cold in Oslo."),
+    ]);
+    let live = chat(&dir, &server)
+        .args(["--tool", WEATHER, "--tool-cmd", "get_weather=echo -5C"])
+        .args(["--record", "loop.jsonl", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(live.status.code(), Some(0), "{}", stderr(&live));
+    let text = std::fs::read_to_string(dir.path().join("loop.jsonl")).unwrap();
+    assert_eq!(text.lines().count(), 2);
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains("\"tool_calls_run\":true")
+    );
+    // The server is gone: the replay prints what the loop printed.
+    drop(server);
+    let replayed = yap(&dir).args(["replay", "loop.jsonl"]).output().unwrap();
+    assert_eq!(replayed.status.code(), Some(0), "{}", stderr(&replayed));
+    assert_eq!(stdout(&replayed), stdout(&live));
+    assert_eq!(stdout(&replayed), "Cold in Oslo.\n");
+}
