@@ -36,8 +36,17 @@ pub struct CassetteArgs {
 pub struct ReplayArgs {
     /// A cassette (JSONL, from --record or --cassette) or, with --live, a
     /// file of request bodies; - reads stdin (with --merge: the shard outputs)
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(value_name = "FILE", required_unless_present = "log")]
     pub files: Vec<String>,
+
+    /// Replay an exchange of the history instead of a cassette: its id (yap logs) or
+    /// last; text or --json only
+    #[arg(
+        long,
+        value_name = "ID|last",
+        conflicts_with_all = ["live", "merge", "raw", "realtime", "speed", "index", "last"]
+    )]
+    pub log: Option<String>,
 
     /// Play only the record at this 0-based index
     #[arg(long, value_name = "N", conflicts_with = "last")]

@@ -16,6 +16,7 @@ use crate::cli::{ConnArgs, ReplayArgs};
 use crate::config::{Env, Settings, Source as From};
 use crate::error::{Failure, Kind, Reported};
 use crate::exchange::Cancel;
+use crate::history;
 use crate::input::{Spool, Stdin};
 use crate::output::Mode;
 use crate::output::term::Diag;
@@ -32,6 +33,9 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     if args.merge {
         return merge(args, diag);
+    }
+    if let Some(which) = &args.log {
+        return from_log(args, which, env, diag, cancel).await;
     }
     if args.files.len() > 1 {
         return Err(Failure::usage(format!(
@@ -504,6 +508,90 @@ async fn batch(
         .into());
     }
     Ok(())
+}
+
+/// `--log ID|last`: an exchange of the history, printed again. The history
+/// keeps the response document, not its events: text and `--json` only.
+async fn from_log(
+    args: &ReplayArgs,
+    which: &str,
+    env: &Env,
+    diag: Diag,
+    cancel: &Cancel,
+) -> anyhow::Result<()> {
+    let which = match which {
+        "last" => history::Which::Last,
+        id => history::Which::Id(id.parse().map_err(|_| {
+            Failure::usage(format!("--log {id}: expected an id of `yap logs` or last"))
+        })?),
+    };
+    let path = history::db_path(env).map_err(Failure::usage)?;
+    let Some(store) = history::Store::open_existing(&path)? else {
+        return Err(Failure::usage(format!(
+            "--log: there is no history yet ({})",
+            path.display()
+        ))
+        .into());
+    };
+    let Some(row) = store.get(which)? else {
+        return Err(Failure::usage(format!(
+            "--log: no such exchange in the history ({}); `yap logs` lists them",
+            path.display()
+        ))
+        .into());
+    };
+    let code = u8::try_from(row.summary.exit_code).unwrap_or(1);
+    let recorded_failure = || {
+        Failure::new(
+            cassette::kind_of_code(code),
+            row.error
+                .clone()
+                .unwrap_or_else(|| format!("the recorded exchange exited with {code}")),
+        )
+    };
+    if row.response.is_null() {
+        // No response came (an HTTP error, a refused connection): the
+        // recorded error, again.
+        return Err(recorded_failure().into());
+    }
+    let shape = match row.summary.endpoint.as_deref() {
+        Some(e) if e.ends_with("completions") && !e.ends_with("chat/completions") => {
+            Shape::Completion
+        }
+        _ => Shape::Chat,
+    };
+    let mode = if args.json { Mode::Json } else { Mode::Text };
+    let body = row.response.to_string().into_bytes();
+    let memory = crate::source::memory::Memory::new("application/json", vec![body.into()]);
+    let prepared = Prepared {
+        method: "POST",
+        url: String::new(),
+        headers: Vec::new(),
+        auth: crate::config::Auth::None,
+        key_var: crate::request::KeyRef::Var(String::new()),
+        body: Some(row.request.clone()),
+        upload: None,
+        retry: crate::request::Retry::default(),
+    };
+    let mut opts = crate::exchange::Options::new(shape, usize::MAX, None);
+    opts.keep_all = mode == Mode::Json;
+    let out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut sink = common::sink_with(mode, out, diag, args.reasoning);
+    let ex = crate::exchange::run(
+        &memory,
+        prepared,
+        &opts,
+        sink.as_mut(),
+        &crate::source::Silent,
+        cancel,
+    )
+    .await?;
+    drop(sink);
+    common::report(&ex.warnings, &ex, args.usage, diag);
+    if code != 0 {
+        return Err(recorded_failure().into());
+    }
+    ex.into_result().map_err(Into::into)
 }
 
 /// `--merge FILE...`: shard outputs back in input order.

@@ -570,3 +570,50 @@ fn a_bad_cassette_mode_variable_matters_only_with_cassette() {
     cmd.env("YAP_CASSETTE_MODE", "sometimes").arg("hi");
     assert_eq!(stdout(&cmd.output().unwrap()), "fine\n");
 }
+
+#[test]
+fn log_replays_an_exchange_of_the_history() {
+    let dir = Scratch::new();
+    let server = Server::start(vec![
+        Reply::sse(stream_of(&["from ", "the history"])),
+        Reply::json(400, r#"{"error":{"message":"bad model"}}"#),
+    ]);
+    chat(&dir, &server).arg("first").assert().success();
+    let failed = chat(&dir, &server).arg("second").output().unwrap();
+    assert_eq!(failed.status.code(), Some(4));
+    drop(server);
+    // The newest failed: its error again, with its exit code.
+    let out = yap(&dir)
+        .args(["replay", "--log", "last"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bad model"), "{}", stderr(&out));
+    // The first by its id: text, then --json.
+    let list = yap(&dir).args(["logs", "--json"]).output().unwrap();
+    let first: Value = serde_json::from_str(stdout(&list).lines().last().unwrap()).unwrap();
+    let id = first["id"].to_string();
+    yap(&dir)
+        .args(["replay", "--log", &id])
+        .assert()
+        .success()
+        .stdout("from the history\n");
+    let out = yap(&dir)
+        .args(["replay", "--log", &id, "--json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        doc["choices"][0]["message"]["content"],
+        json!("from the history")
+    );
+    // What the history cannot give: exit 2.
+    for args in [
+        vec!["--log", "last", "--raw"],
+        vec!["--log", "last", "--realtime"],
+        vec!["--log", "x1"],
+    ] {
+        let out = yap(&dir).arg("replay").args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+}
