@@ -25,6 +25,7 @@ use crate::request::params::{Layers, Sampling, parse_body_object, parse_logit_bi
 use crate::request::{Prepared, preview};
 use crate::source::live::{self, Live};
 use crate::source::recorded::Recorded;
+use crate::source::taped::Taped;
 use crate::stream::assemble::Shape;
 use crate::structured;
 use crate::tools::steps;
@@ -278,8 +279,12 @@ pub async fn send_and_print(
     cid: Option<String>,
     tape: &Tape,
 ) -> anyhow::Result<()> {
+    // A tool loop looks each step up on its own (a taped source, below).
+    let taped_loop =
+        extras.tools.is_some() && tape.cassette.is_some() && tape.mode != CassetteMode::Record;
     if let Some(path) = &tape.cassette
         && tape.mode != CassetteMode::Record
+        && !taped_loop
     {
         let endpoint = cassette::endpoint_of(&req.url);
         let lookup = match cassette::find(path, endpoint, req.body.as_ref()) {
@@ -334,7 +339,12 @@ pub async fn send_and_print(
     for path in &targets {
         cassette::check_writable(path)?;
     }
-    let live = live(settings, diag)?;
+    // The network, made now unless a taped loop makes it on its first miss.
+    let network = if taped_loop {
+        None
+    } else {
+        Some(live(settings, diag)?)
+    };
     // The check reads the final content: keep it in text mode too.
     let mut opts = options(
         settings,
@@ -345,11 +355,12 @@ pub async fn send_and_print(
     opts.keep_text = settings.history.is_some();
     opts.record = !targets.is_empty();
     let mut conversation = conversation(settings, cid);
-    let key = settings.key_for_request().ok().flatten().cloned();
     let mut consume = |ex: &Exchange, calls_run: bool| {
         record(conversation.as_mut(), ex, diag);
         if !targets.is_empty() {
-            let line = cassette::step_line(ex, mode, key.as_ref(), calls_run);
+            // (Read when a request was sent: an api_key_cmd has run then.)
+            let key = settings.key_for_request().ok().flatten();
+            let line = cassette::step_line(ex, mode, key, calls_run);
             for path in &targets {
                 // Like the history: a cassette that cannot be written costs
                 // a warning, never the answer or its exit code.
@@ -371,17 +382,45 @@ pub async fn send_and_print(
                 terminal,
                 verbose: settings.verbose,
             };
-            let finished = steps::run(
-                &mut plan,
-                &live,
-                req,
-                &opts,
-                &out,
-                &spinner,
-                cancel,
-                &mut |step, calls_run| consume(step, calls_run),
-            )
-            .await;
+            let finished = match (&tape.cassette, &network) {
+                (Some(path), None) => {
+                    let taped = Taped::new(path.clone(), tape.mode == CassetteMode::Replay, || {
+                        live(settings, diag)
+                    });
+                    steps::run(
+                        &mut plan,
+                        &taped,
+                        req,
+                        &opts,
+                        &out,
+                        &spinner,
+                        cancel,
+                        // A step played back is neither appended nor logged.
+                        &mut |step, calls_run| {
+                            if !taped.played_last() {
+                                consume(step, calls_run);
+                            }
+                        },
+                    )
+                    .await
+                }
+                (_, Some(network)) => {
+                    steps::run(
+                        &mut plan,
+                        network,
+                        req,
+                        &opts,
+                        &out,
+                        &spinner,
+                        cancel,
+                        &mut |step, calls_run| consume(step, calls_run),
+                    )
+                    .await
+                }
+                (None, None) => {
+                    return Err(Failure::new(Kind::Other, "no source to send to").into());
+                }
+            };
             spinner.stop();
             let finished = finished?;
             (finished.last, finished.failure, finished.warnings)
@@ -389,7 +428,11 @@ pub async fn send_and_print(
         None => {
             let out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
             let mut sink = sink(mode, out, diag, output);
-            let exchange = exchange::run(&live, req, &opts, sink.as_mut(), &spinner, cancel).await;
+            let Some(network) = &network else {
+                return Err(Failure::new(Kind::Other, "no source to send to").into());
+            };
+            let exchange =
+                exchange::run(network, req, &opts, sink.as_mut(), &spinner, cancel).await;
             spinner.stop();
             drop(sink);
             let exchange = exchange?;

@@ -7,6 +7,7 @@
 pub mod live;
 pub mod memory;
 pub mod recorded;
+pub mod taped;
 
 use std::future::Future;
 use std::time::Instant;

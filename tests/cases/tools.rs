@@ -822,3 +822,93 @@ fn a_recorded_loop_replays_as_it_printed() {
     assert_eq!(stdout(&replayed), stdout(&live));
     assert_eq!(stdout(&replayed), "Cold in Oslo.\n");
 }
+
+#[test]
+fn a_cassette_plays_each_step_of_a_loop_while_the_commands_run_locally() {
+    let dir = Scratch::new();
+    let server = Server::start(vec![
+        calls(&[("c1", "get_weather", r#"{"city":"Rome"}"#)]),
+        answer("Sunny in Rome."),
+    ]);
+    let marker = dir.path().join("ran");
+    let command = format!("get_weather=touch {}; echo 30C", marker.display());
+    let first = chat(&dir, &server)
+        .args([
+            "--tool",
+            WEATHER,
+            "--tool-cmd",
+            &command,
+            "--cassette",
+            "loop.jsonl",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let cassette = dir.path().join("loop.jsonl");
+    assert_eq!(
+        std::fs::read_to_string(&cassette).unwrap().lines().count(),
+        2
+    );
+    drop(server);
+    std::fs::remove_file(&marker).unwrap();
+    // No server, no key: both steps come from the cassette, the command runs.
+    let again = yap(&dir)
+        .env_remove("OPENAI_API_KEY")
+        .args([
+            "chat",
+            "--base-url",
+            "http://127.0.0.1:1/v1",
+            "-m",
+            "test-model",
+        ])
+        .args([
+            "--tool",
+            WEATHER,
+            "--tool-cmd",
+            &command,
+            "--cassette",
+            "loop.jsonl",
+        ])
+        .args(["--cassette-mode", "replay", "x"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(stdout(&again), stdout(&first));
+    assert!(marker.exists(), "the tool command did not run");
+    assert_eq!(
+        std::fs::read_to_string(&cassette).unwrap().lines().count(),
+        2
+    );
+    // A cassette that lacks the second step: replay mode names it, exit 2.
+    let text = std::fs::read_to_string(&cassette).unwrap();
+    dir.write("half.jsonl", format!("{}\n", text.lines().next().unwrap()));
+    let half = yap(&dir)
+        .env_remove("OPENAI_API_KEY")
+        .args([
+            "chat",
+            "--base-url",
+            "http://127.0.0.1:1/v1",
+            "-m",
+            "test-model",
+        ])
+        .args([
+            "--tool",
+            WEATHER,
+            "--tool-cmd",
+            &command,
+            "--cassette",
+            "half.jsonl",
+        ])
+        .args(["--cassette-mode", "replay", "x"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(half.status.code(), Some(2), "{}", stderr(&half));
+    assert!(
+        stderr(&half).contains("this step's request"),
+        "{}",
+        stderr(&half)
+    );
+}
