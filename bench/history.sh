@@ -52,20 +52,22 @@ done
 rows=$("$YAP" logs -n 100000 --json | wc -l)
 
 median() { sort -n | awk '{a[NR]=$1} END{if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-ms() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f\n", (b-a)/1e6}'; }
+# Times from bash's $EPOCHREALTIME (a builtin: no process is started to
+# read the clock, so neither tool's time holds the start of a `date`).
+ms() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f\n", (b-a)*1000}'; }
 
 # pair LABEL STREAM(true|false) YAP-ARGS...: PAIRS alternating runs.
 pair() {
     local label=$1 stream=$2 t0 t1 t2 y c; shift 2
     : >"$TMP/$label.yap"; : >"$TMP/$label.curl"; : >"$TMP/$label.ratio"
     for ((i = 0; i < PAIRS; i++)); do
-        t0=$(date +%s%N)
+        t0=$EPOCHREALTIME
         "$YAP" chat --base-url "$URL" -m m "$@" hi >/dev/null 2>>"$TMP/$label.err"
-        t1=$(date +%s%N)
+        t1=$EPOCHREALTIME
         curl -sN -X POST -H 'Content-Type: application/json' -H 'Authorization: Bearer x' \
             --data "{\"model\":\"m\",\"stream\":$stream,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" \
             "$URL/chat/completions" >/dev/null
-        t2=$(date +%s%N)
+        t2=$EPOCHREALTIME
         y=$(ms "$t0" "$t1"); c=$(ms "$t1" "$t2")
         echo "$y" >>"$TMP/$label.yap"; echo "$c" >>"$TMP/$label.curl"
         awk -v y="$y" -v c="$c" 'BEGIN{printf "%.3f\n", y/c}' >>"$TMP/$label.ratio"
