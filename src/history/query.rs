@@ -38,7 +38,7 @@ fn ms(d: std::time::Duration) -> i64 {
 impl NewRow {
     pub(super) fn of(ex: &Exchange, meta: &Meta, key: Option<&ApiKey>) -> NewRow {
         let scrub = |s: String| match key {
-            Some(k) => k.scrub(&s),
+            Some(k) => k.scrub(s),
             None => s,
         };
         let request = ex.request.body.clone().unwrap_or(Value::Null);

@@ -83,7 +83,7 @@ impl Source for Live {
             .map_err(|mut failed| {
                 // A server may echo the key back in its error message.
                 if let Some(key) = &self.key {
-                    failed.failure.message = key.scrub(&failed.failure.message);
+                    failed.failure.message = key.scrub(std::mem::take(&mut failed.failure.message));
                 }
                 failed
             })?;
