@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use crate::cli::hints::Refusal;
-use crate::cli::{Cli, ColorChoice, Command, OutputArgs};
+use crate::cli::{Cli, ColorChoice, Command};
 use crate::config::Env;
 use crate::error::{self, Failure, Kind};
 use crate::exchange::Cancel;
@@ -46,17 +46,6 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The output mode the flags ask for.
-fn mode_of(args: &OutputArgs) -> Mode {
-    if args.json {
-        Mode::Json
-    } else if args.raw {
-        Mode::Raw
-    } else {
-        Mode::Text
-    }
-}
-
 /// `--color`: forced on or off, or `None` for auto.
 fn forced_color(choice: Option<ColorChoice>) -> Option<bool> {
     match choice {
@@ -74,8 +63,14 @@ pub fn run(cli: Cli) -> ExitCode {
         _ => {}
     }
     let (mode, color) = match &cli.command {
-        Command::Chat(args) => (mode_of(&args.output), forced_color(args.output.color)),
-        Command::Complete(args) => (mode_of(&args.output), forced_color(args.output.color)),
+        Command::Chat(args) => (
+            crate::cmd::common::mode_of(&args.output),
+            forced_color(args.output.color),
+        ),
+        Command::Complete(args) => (
+            crate::cmd::common::mode_of(&args.output),
+            forced_color(args.output.color),
+        ),
         Command::Models(args) if args.json => (Mode::Json, None),
         Command::Batch(args)
             if matches!(
@@ -87,16 +82,10 @@ pub fn run(cli: Cli) -> ExitCode {
             (Mode::Json, None)
         }
         Command::Logs(args) if args.json => (Mode::Json, None),
-        Command::Replay(args) => {
-            let mode = if args.json {
-                Mode::Json
-            } else if args.raw {
-                Mode::Raw
-            } else {
-                Mode::Text
-            };
-            (mode, forced_color(args.color))
-        }
+        Command::Replay(args) => (
+            crate::cmd::common::mode_of(&args.output),
+            forced_color(args.output.color),
+        ),
         _ => (Mode::Text, None),
     };
     let (env, dotenv_warnings) = Env::capture(cli.conn.no_dotenv);

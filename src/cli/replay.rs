@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::chat::{BodyArgs, ColorChoice};
+use super::chat::{BodyArgs, OutputArgs};
 
 /// `--cassette-mode`.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
@@ -81,25 +81,9 @@ pub struct ReplayArgs {
     #[arg(long, conflicts_with_all = ["json", "raw"], help_heading = "Output")]
     pub text: bool,
 
-    /// Print one JSON document, the response object
-    #[arg(long, conflicts_with = "raw", help_heading = "Output")]
-    pub json: bool,
-
-    /// Print what the server sent: each SSE data payload as one line, or the body
-    #[arg(long, help_heading = "Output")]
-    pub raw: bool,
-
-    /// Print token usage on stderr
-    #[arg(short, long, help_heading = "Output")]
-    pub usage: bool,
-
-    /// Print the model's reasoning text on stderr as it arrives
-    #[arg(long, help_heading = "Output")]
-    pub reasoning: bool,
-
-    /// Colour on stderr [default: auto; NO_COLOR turns it off]
-    #[arg(long, value_enum, value_name = "WHEN", help_heading = "Output")]
-    pub color: Option<ColorChoice>,
+    /// `--json`, `--raw`, `--usage`, `--reasoning`, `--color`, as chat has them.
+    #[command(flatten)]
+    pub output: OutputArgs,
 
     /// With --live: write the results (JSONL, one line per record, in input order) to
     /// PATH instead of stdout; a batch even for one record

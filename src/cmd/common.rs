@@ -80,6 +80,17 @@ pub fn live(settings: &Settings, diag: Diag) -> Result<Live, Failure> {
     Live::new(settings, key)
 }
 
+/// The output mode the flags ask for.
+pub fn mode_of(args: &OutputArgs) -> Mode {
+    if args.json {
+        Mode::Json
+    } else if args.raw {
+        Mode::Raw
+    } else {
+        Mode::Text
+    }
+}
+
 /// The sink of an output mode, writing to `out`.
 pub fn sink<'a>(
     mode: Mode,

@@ -11,7 +11,6 @@ use serde_json::{Map, Value};
 use super::common::{self, Tape};
 use crate::batch::{self, files};
 use crate::cassette::{self, read};
-use crate::cli::chat::OutputArgs;
 use crate::cli::{ConnArgs, ReplayArgs};
 use crate::config::{Env, Settings, Source as From};
 use crate::error::{Failure, Kind, Reported};
@@ -120,10 +119,8 @@ pub async fn run(
     }
     let forced = if args.text {
         Some(Mode::Text)
-    } else if args.json {
-        Some(Mode::Json)
-    } else if args.raw {
-        Some(Mode::Raw)
+    } else if args.output.json || args.output.raw {
+        Some(common::mode_of(&args.output))
     } else {
         None
     };
@@ -139,13 +136,13 @@ pub async fn run(
             entry.offset,
             summary,
             mode,
-            args.reasoning,
+            args.output.reasoning,
             diag,
             speed,
             cancel,
         )
         .await?;
-        common::report(&ex.warnings, &ex, args.usage, diag);
+        common::report(&ex.warnings, &ex, args.output.usage, diag);
         if let Some(failure) = ex.failure {
             let code = failure.kind.exit_code();
             let line = crate::error::fold_whitespace(&failure.message);
@@ -313,16 +310,6 @@ impl Built<'_> {
     }
 }
 
-fn mode_of(args: &ReplayArgs) -> Mode {
-    if args.json {
-        Mode::Json
-    } else if args.raw {
-        Mode::Raw
-    } else {
-        Mode::Text
-    }
-}
-
 /// One record, printed as `chat` would.
 async fn single(
     conn: &ConnArgs,
@@ -336,19 +323,12 @@ async fn single(
     if common::preview(conn, settings, &prepared, diag)? {
         return Ok(());
     }
-    let output = OutputArgs {
-        json: args.json,
-        raw: args.raw,
-        usage: args.usage,
-        reasoning: args.reasoning,
-        color: args.color,
-    };
     common::send_and_print(
         settings,
         prepared,
-        &output,
+        &args.output,
         diag,
-        mode_of(args),
+        common::mode_of(&args.output),
         shape,
         common::Extras::default(),
         cancel,
@@ -560,7 +540,11 @@ async fn from_log(
         }
         _ => Shape::Chat,
     };
-    let mode = if args.json { Mode::Json } else { Mode::Text };
+    let mode = if args.output.json {
+        Mode::Json
+    } else {
+        Mode::Text
+    };
     let body = row.response.to_string().into_bytes();
     let memory = crate::source::memory::Memory::new("application/json", vec![body.into()]);
     let prepared = Prepared {
@@ -576,7 +560,7 @@ async fn from_log(
     let mut opts = crate::exchange::Options::new(shape, usize::MAX, None);
     opts.keep_all = mode == Mode::Json;
     let out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let mut sink = common::sink_with(mode, out, diag, args.reasoning);
+    let mut sink = common::sink_with(mode, out, diag, args.output.reasoning);
     let ex = crate::exchange::run(
         &memory,
         prepared,
@@ -587,7 +571,7 @@ async fn from_log(
     )
     .await?;
     drop(sink);
-    common::report(&ex.warnings, &ex, args.usage, diag);
+    common::report(&ex.warnings, &ex, args.output.usage, diag);
     if code != 0 {
         return Err(recorded_failure().into());
     }

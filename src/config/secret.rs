@@ -46,6 +46,9 @@ mod tests {
     fn never_formats_the_value() {
         let key = ApiKey::new("sk-secret-value".into());
         assert_eq!(format!("{key} {key:?}"), "[redacted] ApiKey([redacted])");
-        assert_eq!(key.scrub("echo sk-secret-value!".into()), "echo [redacted]!");
+        assert_eq!(
+            key.scrub("echo sk-secret-value!".into()),
+            "echo [redacted]!"
+        );
     }
 }
