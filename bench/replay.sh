@@ -45,7 +45,7 @@ start_server() { # N
     python3 bench/sse_server.py "$n" 0 >"$out" 2>"$TMP/server.$n.err" &
     SERVER_PIDS+=("$!")
     for ((i = 0; i < 300; i++)); do
-        if read -r _ p _ b <"$out" 2>/dev/null && [ -n "${b:-}" ]; then
+        if [ -s "$out" ] && read -r _ p _ b <"$out" && [ -n "${b:-}" ]; then
             PORT[$n]=$p; return 0
         fi
         sleep 0.1

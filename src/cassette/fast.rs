@@ -10,6 +10,9 @@
 //! Two uses, one walk: [`check`] (the first pass: strings checked as JSON
 //! checks them, nothing kept) and [`play`] (the second: the event written
 //! as the SSE bytes a server sends, its strings unescaped on the way).
+//! The strings themselves are read 64 bytes at a time ([`super::block`]).
+
+use super::block;
 
 /// Bytes a JSON string cannot hold raw, or that end or escape it.
 const QUOTE: u8 = 1;
@@ -33,49 +36,6 @@ const CLASS: [u8; 256] = {
     }
     t
 };
-
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `x` that is zero (exact: no carry crosses
-/// a byte).
-fn zero_bytes(x: u64) -> u64 {
-    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-}
-
-/// The high bit of each byte of `x` that is a quote, a backslash or a
-/// control byte: the bytes a string's walk must stop at.
-fn stops(x: u64) -> u64 {
-    zero_bytes(x ^ 0x2222_2222_2222_2222)
-        | zero_bytes(x ^ 0x5c5c_5c5c_5c5c_5c5c)
-        | zero_bytes(x & 0xe0e0_e0e0_e0e0_e0e0)
-}
-
-/// The 8 bytes at `s[i]`, if there are 8.
-fn word(s: &[u8], i: usize) -> Option<[u8; 8]> {
-    s.get(i..i + 8).and_then(|w| w.try_into().ok())
-}
-
-/// How far from `s[i]` the next quote, backslash or control byte is, 8
-/// bytes at a time, and whether a byte passed over (or near) is not ASCII.
-fn to_stop(s: &[u8], i: usize, high: &mut bool) -> Option<usize> {
-    let mut n = 0;
-    while let Some(w) = word(s, i + n) {
-        let x = u64::from_le_bytes(w);
-        *high |= x & HIGH_BITS != 0;
-        let m = stops(x);
-        if m != 0 {
-            return Some(n + (m.trailing_zeros() / 8) as usize);
-        }
-        n += 8;
-    }
-    let rest = s.get(i + n..)?;
-    *high |= !rest.is_ascii();
-    let k = rest
-        .iter()
-        .position(|&b| matches!(CLASS[usize::from(b)], QUOTE | BACKSLASH | CONTROL))?;
-    Some(n + k)
-}
 
 /// What is done with the two strings of an event.
 trait Strings {
@@ -163,43 +123,15 @@ fn number(s: &[u8], from: usize) -> Option<(u64, usize)> {
     Some((v, i))
 }
 
-/// Check a string as serde_json does (no raw control byte, known escapes,
-/// four hex digits after `\u`, UTF-8): the index after its closing quote.
-fn check_str(s: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    let mut high = false;
-    loop {
-        i += to_stop(s, i, &mut high)?;
-        match s[i] {
-            b'"' => break,
-            b'\\' => match *s.get(i + 1)? {
-                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
-                b'u' => {
-                    if !s.get(i + 2..i + 6)?.iter().all(u8::is_ascii_hexdigit) {
-                        return None;
-                    }
-                    i += 6;
-                }
-                _ => return None,
-            },
-            _ => return None,
-        }
-    }
-    if high && std::str::from_utf8(&s[from..i]).is_err() {
-        return None;
-    }
-    Some(i + 1)
-}
-
 struct Check;
 
 impl Strings for Check {
     fn event(&mut self, s: &[u8], i: usize) -> Option<usize> {
-        check_str(s, i)
+        block::check_str(s, i)
     }
 
     fn data(&mut self, s: &[u8], i: usize) -> Option<usize> {
-        check_str(s, i)
+        block::check_str(s, i)
     }
 }
 
@@ -236,68 +168,6 @@ pub fn code_point(s: &[u8], mut i: usize) -> (Option<char>, usize) {
     (char::from_u32(code), i)
 }
 
-/// Append the text of the string whose content starts at `s[from]`,
-/// writing `newline` for each LF and a space for each CR (as
-/// `read::unescape_into`): the index after its closing quote. A raw
-/// control byte or an unknown escape (the file changed since the first
-/// pass) declines.
-fn unescape(s: &[u8], from: usize, out: &mut Vec<u8>, newline: &[u8]) -> Option<usize> {
-    let mut i = from;
-    loop {
-        // 8 bytes at a time: each word copied whole, then cut back to
-        // where the first byte to stop at is (short copies of a few bytes
-        // between escapes cost more than the bytes).
-        while let Some(w) = word(s, i) {
-            let m = stops(u64::from_le_bytes(w));
-            let len = out.len();
-            out.extend_from_slice(&w);
-            if m != 0 {
-                let n = (m.trailing_zeros() / 8) as usize;
-                out.truncate(len + n);
-                i += n;
-                break;
-            }
-            i += 8;
-        }
-        let rest = s.get(i..)?;
-        let n = rest
-            .iter()
-            .position(|&b| matches!(CLASS[usize::from(b)], QUOTE | BACKSLASH | CONTROL))?;
-        out.extend_from_slice(&rest[..n]);
-        i += n;
-        match s[i] {
-            b'"' => return Some(i + 1),
-            b'\\' => {
-                let c = *s.get(i + 1)?;
-                i += 2;
-                match c {
-                    b'"' | b'\\' | b'/' => out.push(c),
-                    b'n' => out.extend_from_slice(newline),
-                    b'r' => out.push(b' '),
-                    b't' => out.push(b'\t'),
-                    b'b' => out.push(8),
-                    b'f' => out.push(12),
-                    b'u' => {
-                        let (ch, j) = code_point(s, i);
-                        i = j;
-                        match ch {
-                            Some('\n') => out.extend_from_slice(newline),
-                            Some('\r') => out.push(b' '),
-                            Some(ch) => {
-                                let mut buf = [0u8; 4];
-                                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-                            }
-                            None => out.extend_from_slice("\u{fffd}".as_bytes()),
-                        }
-                    }
-                    _ => return None,
-                }
-            }
-            _ => return None,
-        }
-    }
-}
-
 struct Play<'a> {
     out: &'a mut Vec<u8>,
 }
@@ -306,7 +176,7 @@ impl Strings for Play<'_> {
     fn event(&mut self, s: &[u8], i: usize) -> Option<usize> {
         self.out.extend_from_slice(b"event: ");
         let start = self.out.len();
-        let end = unescape(s, i, self.out, b"\n")?;
+        let end = block::unescape(s, i, self.out, b"\n")?;
         // A name cannot hold a line break: it would end the field.
         for b in &mut self.out[start..] {
             if *b == b'\n' || *b == b'\r' {
@@ -319,7 +189,7 @@ impl Strings for Play<'_> {
 
     fn data(&mut self, s: &[u8], i: usize) -> Option<usize> {
         self.out.extend_from_slice(b"data: ");
-        let end = unescape(s, i, self.out, b"\ndata: ")?;
+        let end = block::unescape(s, i, self.out, b"\ndata: ")?;
         self.out.extend_from_slice(b"\n\n");
         Some(end)
     }
