@@ -5,7 +5,9 @@
 #   YAP=/path/to/yap SIZES="100000 1000000" RUNS=5 bench/replay.sh
 #
 # For each N: receive an N-chunk stream live from bench/sse_server.py (no
-# --record), record it once with --record, then replay the cassette; stdout
+# --record; with the history as by default, and with --no-log: the history
+# keeps the whole answer, replay writes none), record it once with
+# --record, then replay the cassette; stdout
 # to /dev/null. Wall time = median of RUNS (date +%s%N around the run), peak
 # RSS = /usr/bin/time %M. The replayed stdout is checked against the live
 # one (cmp) before anything is timed. 127.0.0.1 only; the server is stopped
@@ -77,8 +79,8 @@ echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(uname -srm), $(nproc) cores (shared)"
 echo "- yap: $YAP ($("$YAP" --version 2>&1)); runs per cell: $RUNS; load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo '| N chunks | cassette bytes | live ms | live peak RSS KiB | replay ms | replay peak RSS KiB | replay --json ms | replay --json RSS KiB | stdout identical | exit codes |'
-echo '|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|'
+echo '| N chunks | cassette bytes | live ms | live peak RSS KiB | live --no-log ms | live --no-log RSS KiB | replay ms | replay peak RSS KiB | replay --json ms | replay --json RSS KiB | stdout identical | exit codes |'
+echo '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|'
 for n in $SIZES; do
     start_server "$n" || exit 1
     url="http://127.0.0.1:${PORT[$n]}/v1"
@@ -89,9 +91,10 @@ for n in $SIZES; do
     if cmp -s "$TMP/live.$n.out" "$TMP/replay.$n.out"; then same=yes; else same=NO; fi
     rm -f "$TMP/live.$n.out" "$TMP/replay.$n.out"
     read -r live_ms live_rss live_rc <<<"$(measure live.$n -- "$YAP" chat --base-url "$url" -m m --no-stdin hi)"
+    read -r nolog_ms nolog_rss nolog_rc <<<"$(measure nolog.$n -- "$YAP" chat --base-url "$url" -m m --no-stdin --no-log hi)"
     read -r rep_ms rep_rss rep_rc <<<"$(measure replay.$n -- "$YAP" replay "$tape")"
     read -r js_ms js_rss js_rc <<<"$(measure json.$n -- "$YAP" replay --json "$tape")"
-    echo "| $n | $(stat -c %s "$tape") | $live_ms | $live_rss | $rep_ms | $rep_rss | $js_ms | $js_rss | $same | live $live_rc, replay $rep_rc, json $js_rc |"
+    echo "| $n | $(stat -c %s "$tape") | $live_ms | $live_rss | $nolog_ms | $nolog_rss | $rep_ms | $rep_rss | $js_ms | $js_rss | $same | live $live_rc, no-log $nolog_rc, replay $rep_rc, json $js_rc |"
     rm -f "$tape"
 done
 echo

@@ -3,7 +3,8 @@
 //! An event's `data` is a JSON text inside a JSON string: an escaped quote
 //! every few bytes. Stopping at each escape (a branch the processor cannot
 //! predict) cost more than the bytes. Here a block of 64 bytes is turned
-//! into bit masks (quotes, backslashes; 8 bytes per word, SWAR, safe code),
+//! into bit masks of its quotes, backslashes and control bytes (SSE2 on
+//! x86-64 through `safe_arch`, 8-byte words elsewhere; no unsafe code),
 //! the escaped characters found for the whole block at once with
 //! simdjson's carry trick, and the string's end is the first quote not
 //! escaped. [`check_str`] then only looks at the escapes (each must be one
@@ -35,6 +36,7 @@ fn pack(m: u64) -> u64 {
 }
 
 /// What a block holds: a bit per byte (byte 0 is bit 0).
+#[derive(Default)]
 struct Masks {
     quote: u64,
     backslash: u64,
@@ -55,12 +57,7 @@ fn masks(b: &[u8; 64]) -> Masks {
     let quote_v = set_splat_i8_m128i(b'"' as i8);
     let backslash_v = set_splat_i8_m128i(b'\\' as i8);
     let below_v = set_splat_i8_m128i(0x1f);
-    let mut m = Masks {
-        quote: 0,
-        backslash: 0,
-        control: 0,
-        high: false,
-    };
+    let mut m = Masks::default();
     let mut high = 0;
     for (k, lane) in b.chunks_exact(16).enumerate() {
         let mut bytes = [0u8; 16];
@@ -80,12 +77,7 @@ fn masks(b: &[u8; 64]) -> Masks {
 /// Elsewhere: 8 bytes per word (SWAR).
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 fn masks_by_words(b: &[u8; 64]) -> Masks {
-    let mut m = Masks {
-        quote: 0,
-        backslash: 0,
-        control: 0,
-        high: false,
-    };
+    let mut m = Masks::default();
     let mut any = 0;
     for (j, w) in b.chunks_exact(8).enumerate() {
         let mut bytes = [0u8; 8];
@@ -221,24 +213,18 @@ const BYTE: [u8; 256] = {
     t
 };
 
-/// Copy `s[from..to]` to `o[at..]`, 8 bytes at a time (a run between two
-/// escapes is a few bytes: one fixed-size copy, where a copy of the exact
-/// length costs a call). `o` has room for the overshoot.
+/// Copy `s[from..to]` to `o[at..]`. A run between two escapes is a few
+/// bytes: one copy of a fixed 16 bytes (`o` has room for the overshoot)
+/// costs less than a copy of the exact length, which is a call.
 fn copy_run(o: &mut [u8], at: usize, s: &[u8], from: usize, to: usize) -> Option<()> {
-    let mut q = from;
-    let mut d = at;
-    while q < to {
-        match (s.get(q..q + 8), o.get_mut(d..d + 8)) {
-            (Some(src), Some(dst)) => dst.copy_from_slice(src),
-            _ => {
-                let n = to - q;
-                o.get_mut(d..d + n)?.copy_from_slice(s.get(q..to)?);
-                return Some(());
-            }
-        }
-        q += 8;
-        d += 8;
+    let n = to.checked_sub(from)?;
+    if n <= 16
+        && let (Some(src), Some(dst)) = (s.get(from..from + 16), o.get_mut(at..at + 16))
+    {
+        dst.copy_from_slice(src);
+        return Some(());
     }
+    o.get_mut(at..at + n)?.copy_from_slice(s.get(from..to)?);
     Some(())
 }
 
@@ -255,7 +241,7 @@ pub fn unescape(s: &[u8], from: usize, out: &mut Vec<u8>, newline: &[u8]) -> Opt
     let mut skip = 0;
     // The most one block can write: an escape (2 bytes in) writes at most
     // the newline or 4 bytes, plain bytes one each; then a copy's overshoot.
-    let room = 32 * newline.len().max(4) + 16;
+    let room = 32 * newline.len().max(4) + 24;
     let mut pad = [0; 64];
     loop {
         let (scan, block) = scan(s, i, &mut pad, &mut next, &mut high)?;

@@ -49,17 +49,16 @@ impl NewRow {
                 None => h.to_string(),
             })
         });
-        let endpoint = url
-            .as_ref()
-            .and_then(|u| u.path_segments())
-            .map(|segments| {
-                let parts: Vec<&str> = segments.collect();
-                // The endpoint's own part: `chat/completions`, `completions`.
-                match parts.as_slice() {
-                    [.., "chat", last] => format!("chat/{last}"),
-                    [.., last] => (*last).to_string(),
-                    [] => String::new(),
-                }
+        // The endpoint's own part, as a cassette names it (`chat/completions`,
+        // `completions`; a trailing slash or a query does not change it), or
+        // the path's last segment for another endpoint.
+        let endpoint = crate::cassette::endpoint_of(&ex.request.url)
+            .map(str::to_string)
+            .or_else(|| {
+                url.as_ref()
+                    .and_then(|u| u.path_segments())
+                    .and_then(|mut s| s.rfind(|p| !p.is_empty()))
+                    .map(str::to_string)
             });
         let answered = ex
             .head

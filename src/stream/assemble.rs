@@ -5,8 +5,12 @@
 //! keeps only what is printed at the end (choices other than 0, tool calls,
 //! refusals), so memory stays flat however long the stream.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::chunk::{Chunk, error_message, parse_raw};
@@ -194,46 +198,55 @@ impl Assembler {
         if !self.keep_all {
             return;
         }
-        let Ok(Value::Object(top)) = serde_json::from_str::<Value>(data) else {
+        // Each member borrowed as raw JSON (checked, not built): only those
+        // yap does not know become values. Building every chunk as a
+        // `Value` took most of the time of a `--json` stream.
+        let Some(top) = members(data) else {
             return;
         };
-        for (key, value) in top {
+        for (n, (key, raw)) in top.iter().enumerate() {
             if key == "choices" {
-                let Value::Array(choices) = value else {
+                let Ok(choices) = serde_json::from_str::<Vec<&RawValue>>(raw.get()) else {
                     continue;
                 };
-                for (pos, choice) in choices.into_iter().enumerate() {
-                    self.choice_extras(pos, choice);
+                if is_repeated(&top, n) {
+                    continue;
                 }
-            } else if !KNOWN_TOP.contains(&key.as_str()) {
-                self.extra.insert(key, value);
+                for (pos, choice) in choices.into_iter().enumerate() {
+                    self.choice_extras(pos, choice.get());
+                }
+            } else if !KNOWN_TOP.contains(&key.as_ref()) {
+                self.extra.insert(key.to_string(), value_of(raw));
             }
         }
     }
 
-    fn choice_extras(&mut self, pos: usize, choice: Value) {
-        let Value::Object(choice) = choice else {
+    fn choice_extras(&mut self, pos: usize, choice: &str) {
+        let Some(choice) = members(choice) else {
             return;
         };
         let index = choice
-            .get("index")
-            .and_then(Value::as_u64)
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "index")
+            .and_then(|(_, raw)| serde_json::from_str::<u64>(raw.get()).ok())
             .and_then(|i| u32::try_from(i).ok())
             .or_else(|| u32::try_from(pos).ok());
         let Some(state) = index.and_then(|i| self.choices.get_mut(&i)) else {
             return;
         };
-        for (key, value) in choice {
+        for (n, (key, raw)) in choice.iter().enumerate() {
             if key == "delta" || key == "message" {
-                if let Value::Object(delta) = value {
-                    for (k, v) in delta {
-                        if !KNOWN_DELTA.contains(&k.as_str()) {
-                            state.message_extra.insert(k, v);
-                        }
+                if is_repeated(&choice, n) {
+                    continue;
+                }
+                for (k, v) in members(raw.get()).unwrap_or_default() {
+                    if !KNOWN_DELTA.contains(&k.as_ref()) {
+                        state.message_extra.insert(k.into_owned(), value_of(v));
                     }
                 }
-            } else if !KNOWN_CHOICE.contains(&key.as_str()) {
-                state.extra.insert(key, value);
+            } else if !KNOWN_CHOICE.contains(&key.as_ref()) {
+                state.extra.insert(key.to_string(), value_of(raw));
             }
         }
     }
@@ -413,6 +426,69 @@ fn choice_document(index: u32, c: &ChoiceState) -> Value {
     )
 }
 
+/// The members of the JSON object `text`, in order, each value raw and
+/// borrowed (checked as JSON, not built); `None` when `text` is not one
+/// object.
+fn members(text: &str) -> Option<Vec<(Cow<'_, str>, &RawValue)>> {
+    struct Members;
+    impl<'de> Visitor<'de> for Members {
+        type Value = Vec<(Cow<'de, str>, &'de RawValue)>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(Key(key)) = map.next_key()? {
+                out.push((key, map.next_value()?));
+            }
+            Ok(out)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let out = de.deserialize_map(Members).ok()?;
+    de.end().ok()?;
+    Some(out)
+}
+
+/// A key, borrowed unless it held escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A later member has the same key (the last one counts, as in a `Value`).
+fn is_repeated(members: &[(Cow<'_, str>, &RawValue)], n: usize) -> bool {
+    members
+        .get(n)
+        .is_some_and(|(key, _)| members[n + 1..].iter().any(|(k, _)| k == key))
+}
+
+/// A raw member as a value (it was checked: `Null` never stands in).
+fn value_of(raw: &RawValue) -> Value {
+    serde_json::from_str(raw.get()).unwrap_or(Value::Null)
+}
+
 /// `obj` with the members of `extra` it does not have yet.
 fn with_extra(mut obj: Value, extra: &Map<String, Value>) -> Value {
     if let Value::Object(map) = &mut obj {
@@ -559,6 +635,41 @@ mod tests {
         let mut text = Assembler::new(false);
         text.on_payload(r#"{"session_id":"s"}"#);
         assert!(text.to_document().get("session_id").is_none());
+    }
+
+    #[test]
+    fn unknown_members_read_as_a_json_value_would_have_them() {
+        let doc = |lines: &[&str]| {
+            let mut asm = Assembler::new(true);
+            asm.on_chunk(
+                &crate::stream::read::parse(r#"{"choices":[{"index":0,"delta":{"content":"x"}}]}"#)
+                    .unwrap(),
+            );
+            for line in lines {
+                asm.on_payload(line);
+            }
+            asm.to_document()
+        };
+        // A key with escapes is its text; the last of a repeated key counts.
+        let d = doc(&[r#"{"sess\u0069on_id":"a","n":1,"n":2}"#]);
+        assert_eq!((&d["session_id"], &d["n"]), (&json!("a"), &json!(2)));
+        // A later `choices` that is no array hides an earlier one.
+        let d = doc(&[r#"{"choices":[{"index":0,"k":1}],"choices":7}"#]);
+        assert!(d["choices"][0].get("k").is_none(), "{d}");
+        // An index that is no number falls back to the position.
+        let d = doc(&[r#"{"choices":[{"index":"0","k":1,"delta":{"d":2}}]}"#]);
+        assert_eq!(
+            (&d["choices"][0]["k"], &d["choices"][0]["message"]["d"]),
+            (&json!(1), &json!(2))
+        );
+        // Of two deltas, the last one's members only.
+        let d = doc(&[r#"{"choices":[{"index":0,"delta":{"a":1},"delta":{"b":2}}]}"#]);
+        assert!(d["choices"][0]["message"].get("a").is_none(), "{d}");
+        assert_eq!(d["choices"][0]["message"]["b"], json!(2));
+        // Not one JSON object: nothing.
+        for bad in [r#"{"z":1} x"#, r#"{"z":1"#, "[1]", r#"{"z":tru}"#] {
+            assert!(doc(&[bad]).get("z").is_none(), "{bad}");
+        }
     }
 
     #[test]
