@@ -9,6 +9,7 @@
 //! appears. Lines are appended with one `write` on an `O_APPEND` file under
 //! an advisory lock, so concurrent processes never interleave or tear them.
 
+mod ahead;
 mod block;
 mod fast;
 pub mod read;

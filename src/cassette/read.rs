@@ -18,8 +18,10 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::ahead::{self, Ahead};
+use super::fast;
+use super::scan::{self, Skip};
 use super::{VERSION, failure_of_value, kind_of_code, mode_of_word};
-use super::{fast, scan};
 use crate::error::{Failure, Kind};
 use crate::output::Mode;
 use crate::source::Head;
@@ -207,27 +209,36 @@ fn write_sse_owned(out: &mut Vec<u8>, e: &RecEvent) {
 }
 
 /// The lines of a cassette, one at a time.
-pub struct Reader<R: BufRead> {
+pub struct Reader<R: Skip> {
     inner: R,
     line: usize,
     offset: u64,
+    /// A long file's second half, checked by another thread.
+    ahead: Option<Ahead>,
 }
 
 impl Reader<BufReader<File>> {
     pub fn open(path: &Path) -> io::Result<Reader<BufReader<File>>> {
-        Ok(Reader::new(BufReader::with_capacity(
-            64 * 1024,
-            File::open(path)?,
-        )))
+        Reader::open_split(path, ahead::MIN_FILE)
+    }
+
+    /// [`Reader::open`], its second half checked by another thread when
+    /// the file holds at least `min` bytes.
+    pub fn open_split(path: &Path, min: u64) -> io::Result<Reader<BufReader<File>>> {
+        let file = File::open(path)?;
+        let mut reader = Reader::new(BufReader::with_capacity(64 * 1024, file));
+        reader.ahead = Ahead::start(path, min);
+        Ok(reader)
     }
 }
 
-impl<R: BufRead> Reader<R> {
+impl<R: Skip> Reader<R> {
     pub fn new(inner: R) -> Reader<R> {
         Reader {
             inner,
             line: 0,
             offset: 0,
+            ahead: None,
         }
     }
 
@@ -242,11 +253,14 @@ impl<R: BufRead> Reader<R> {
             let mut check = Check {
                 count: 0,
                 bad: None,
+                line_start: start,
+                ahead: &mut self.ahead,
             };
             let scanned = scan::line(&mut self.inner, &mut check)?;
             let Check {
                 count,
                 bad: bad_event,
+                ..
             } = check;
             self.offset += scanned.read;
             if scanned.stopped {
@@ -280,12 +294,24 @@ impl<R: BufRead> Reader<R> {
 }
 
 /// The first pass over a line's events: each checked and counted.
-struct Check {
+struct Check<'a> {
     count: u64,
     bad: Option<String>,
+    /// Where the line starts in the file.
+    line_start: u64,
+    ahead: &'a mut Option<Ahead>,
 }
 
-impl scan::Events for Check {
+impl scan::Events for Check<'_> {
+    fn jump(&mut self, at: u64) -> Option<u64> {
+        if self.ahead.as_ref()?.at != self.line_start + at {
+            return None;
+        }
+        let checked = self.ahead.take()?.finish();
+        self.count += checked.count;
+        Some(checked.to.saturating_sub(self.line_start))
+    }
+
     fn fast(&mut self, buf: &[u8]) -> Option<(usize, bool)> {
         let n = fast::check(buf)?;
         self.count += 1;
@@ -668,7 +694,7 @@ pub fn play(
 }
 
 /// [`play`] from a reader at the start of the line.
-pub fn play_from<R: BufRead>(
+pub fn play_from<R: Skip>(
     reader: R,
     each: &mut dyn FnMut(u64, &[u8]) -> bool,
 ) -> Result<(), String> {
@@ -734,7 +760,7 @@ impl scan::Events for Playing<'_> {
 }
 
 /// [`play_into`] from a reader at the start of the line.
-pub fn play_from_into<R: BufRead>(mut reader: R, player: &mut dyn Player) -> Result<(), String> {
+pub fn play_from_into<R: Skip>(mut reader: R, player: &mut dyn Player) -> Result<(), String> {
     let mut playing = Playing {
         player,
         failed: None,
@@ -867,6 +893,87 @@ mod tests {
         assert!(matches!(got[1].as_ref().unwrap().record, Record::Body(_)));
         assert_eq!(got[2].as_ref().unwrap_err().line, 5);
         assert!(matches!(got[3].as_ref().unwrap().record, Record::Newer(_)));
+    }
+
+    /// A cassette line of yap's shape with these events' data.
+    fn line_of(datas: &[String]) -> String {
+        let events: Vec<String> = datas
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                format!(
+                    r#"{{"ms":{i},"data":{}}}"#,
+                    serde_json::to_string(d).unwrap()
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"yap_cassette":1,"mode":"text","request":{{"method":"POST","url":"http://h/v1/chat/completions","headers":[],"body":{{"messages":[{{"ms":1}},{{"ms":2}}]}}}},"error":null,"exit_code":0,"response":{{"status":200,"headers":[],"done":true,"events":[{}]}}}}"#,
+            events.join(",")
+        )
+    }
+
+    /// Every entry, and where the reader stopped, as text.
+    fn read_through<R: Skip>(mut r: Reader<R>) -> String {
+        let mut out = String::new();
+        while let Some(e) = r.next_entry().unwrap() {
+            out.push_str(&format!("{e:?}\n"));
+        }
+        out + &format!("line {} offset {}", r.line, r.offset)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Checking the second half on another thread reads every file as
+        /// one reader alone does: the same entries, counts and bad lines,
+        /// whatever is broken where.
+        #[test]
+        fn a_file_checked_in_two_halves_reads_as_one(
+            lines in proptest::collection::vec(
+                proptest::collection::vec("[a-z\"\\\\\n{},:]{0,40}", 0..60), 1..4),
+            cuts in proptest::collection::vec((0.0f64..1.0, proptest::sample::select(
+                vec![b'"', b'\\', b'\n', b' ', b']', b'x', b'{', 0xff, b'1'])), 0..3),
+        ) {
+            let mut text = lines.iter().map(|d| line_of(d)).collect::<Vec<_>>().join("\n").into_bytes();
+            text.push(b'\n');
+            for (at, byte) in cuts {
+                let i = ((text.len() - 1) as f64 * at) as usize;
+                text[i] = byte;
+            }
+            let path = std::env::temp_dir().join(format!(
+                "yap-ahead-{}-{:?}.jsonl",
+                std::process::id(),
+                std::thread::current().id()
+            ));
+            std::fs::write(&path, &text).unwrap();
+            let alone = read_through(Reader::new(&text[..]));
+            let split = read_through(Reader::open_split(&path, 0).unwrap());
+            std::fs::remove_file(&path).unwrap();
+            proptest::prop_assert_eq!(split, alone);
+        }
+    }
+
+    #[test]
+    fn the_second_half_is_checked_ahead_and_jumped() {
+        let datas: Vec<String> = (0..2000)
+            .map(|i| format!(r#"{{"n":{i},"s":"a\"b"}}"#))
+            .collect();
+        let text = line_of(&datas) + "\n";
+        let path =
+            std::env::temp_dir().join(format!("yap-ahead-jump-{}.jsonl", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let mut r = Reader::open_split(&path, 0).unwrap();
+        let at = r.ahead.as_ref().map(|a| a.at).unwrap();
+        assert!(at > text.len() as u64 / 2 && text[at as usize..].starts_with(r#"{"ms":"#));
+        let Record::Exchange(s) = r.next_entry().unwrap().unwrap().unwrap().record else {
+            panic!()
+        };
+        // Used: the thread's handle was taken at the boundary.
+        assert!(r.ahead.is_none());
+        assert_eq!(s.response.unwrap().events, 2000);
+        assert!(r.next_entry().unwrap().is_none());
+        std::fs::remove_file(&path).unwrap();
     }
 
     proptest::proptest! {

@@ -24,6 +24,33 @@ pub trait Events {
     fn fast(&mut self, buf: &[u8]) -> Option<(usize, bool)>;
     /// One element, whole (with any whitespace after it); false stops.
     fn element(&mut self, raw: &[u8]) -> bool;
+    /// An element starts `at` bytes into the line: `Some(to)` when the
+    /// elements from there to `to` (the next element or the array's end)
+    /// were already checked elsewhere, and the scan goes on from `to`
+    /// without reading them.
+    fn jump(&mut self, _at: u64) -> Option<u64> {
+        None
+    }
+}
+
+/// A reader the scanner can move forward without reading what it passes.
+pub trait Skip: BufRead {
+    fn skip(&mut self, n: u64) -> io::Result<()>;
+}
+
+impl Skip for &[u8] {
+    fn skip(&mut self, n: u64) -> io::Result<()> {
+        let n = usize::try_from(n).unwrap_or(usize::MAX).min(self.len());
+        *self = &self[n..];
+        Ok(())
+    }
+}
+
+impl Skip for io::BufReader<std::fs::File> {
+    fn skip(&mut self, n: u64) -> io::Result<()> {
+        let n = i64::try_from(n).map_err(|_| io::Error::other("skip too far"))?;
+        self.seek_relative(n)
+    }
 }
 
 /// What scanning one line gave.
@@ -190,7 +217,7 @@ impl State<'_> {
 /// Scan the line at the reader's position (up to and with its `\n`, or the
 /// end of input), handing each element of `response.events` to `events`
 /// (which may stop the reading).
-pub fn line<R: BufRead>(reader: &mut R, events: &mut dyn Events) -> io::Result<Scanned> {
+pub fn line<R: Skip>(reader: &mut R, events: &mut dyn Events) -> io::Result<Scanned> {
     let mut st = State {
         stack: Vec::new(),
         string: Str::No,
@@ -208,6 +235,8 @@ pub fn line<R: BufRead>(reader: &mut R, events: &mut dyn Events) -> io::Result<S
         }
         let mut i = 0;
         let mut ended = false;
+        // Bytes to pass over after this buffer (a jump past its end).
+        let mut beyond = 0;
         while i < buf.len() {
             if st.stopped {
                 break;
@@ -262,11 +291,25 @@ pub fn line<R: BufRead>(reader: &mut R, events: &mut dyn Events) -> io::Result<S
                     if b == b'{'
                         && st.element.is_empty()
                         && st.capture.is_some_and(|d| d == st.stack.len())
-                        && let Some((n, go)) = st.events.fast(&buf[i..])
                     {
-                        i = (i + n).min(buf.len());
-                        st.stopped = !go;
-                        continue;
+                        let at = read + i as u64;
+                        if let Some(to) = st.events.jump(at) {
+                            let n = to.saturating_sub(at);
+                            let left = (buf.len() - i) as u64;
+                            if n <= left {
+                                i += n as usize;
+                            } else {
+                                i = buf.len();
+                                beyond = n - left;
+                                break;
+                            }
+                            continue;
+                        }
+                        if let Some((n, go)) = st.events.fast(&buf[i..]) {
+                            i = (i + n).min(buf.len());
+                            st.stopped = !go;
+                            continue;
+                        }
                     }
                     i += 1;
                     if b == b'\n' {
@@ -279,6 +322,10 @@ pub fn line<R: BufRead>(reader: &mut R, events: &mut dyn Events) -> io::Result<S
         }
         reader.consume(i);
         read += i as u64;
+        if beyond > 0 {
+            reader.skip(beyond)?;
+            read += beyond;
+        }
         if ended || st.stopped {
             break 'outer;
         }

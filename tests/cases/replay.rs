@@ -617,3 +617,39 @@ fn log_replays_an_exchange_of_the_history() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
 }
+
+/// A cassette past 4 MiB has its second half checked by a second thread:
+/// it plays as recorded, and a broken event in either half is still found
+/// before anything is printed, with its index.
+#[test]
+fn a_long_cassette_is_checked_in_two_halves_before_anything_plays() {
+    let dir = Scratch::new();
+    let pieces: Vec<String> = (0..30_000).map(|i| format!("t{i} ")).collect();
+    let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    let server = Server::one(Reply::sse(stream_of(&refs)));
+    let live = record(&dir, &server, "text", &[]);
+    assert_eq!(live.status.code(), Some(0), "{}", stderr(&live));
+    let text = std::fs::read_to_string(dir.path().join("c.jsonl")).unwrap();
+    assert!(text.len() > 4 << 20, "{} bytes", text.len());
+    let played = replay(&dir, &["c.jsonl"]);
+    same(&live, &played, "long cassette");
+    assert!(stdout(&played).trim_end().ends_with("t29999"));
+    // The role chunk is event 0; the piece "tN" is event N + 1.
+    for n in [7_000usize, 25_000] {
+        let piece = format!("t{} ", n - 1);
+        let at = text
+            .find(&format!("\\\"content\\\":\\\"{piece}\\\""))
+            .unwrap();
+        let broken = format!("{}\\q{}", &text[..at], &text[at + 1..]);
+        dir.write("broken.jsonl", &broken);
+        let out = replay(&dir, &["broken.jsonl"]);
+        assert_eq!(out.status.code(), Some(2), "{n}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "", "{n}: printed before the check");
+        let err = stderr(&out);
+        assert!(
+            err.contains("broken.jsonl") && err.contains("line 1"),
+            "{err}"
+        );
+        assert!(err.contains(&format!("response.events[{n}]")), "{n}: {err}");
+    }
+}
