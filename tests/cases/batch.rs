@@ -702,15 +702,10 @@ fn requests_never_run_are_incomplete_lines() {
 }
 
 fn spawn_run(dir: &Scratch, fake: &Fake) -> std::process::Child {
-    use std::process::{Command, Stdio};
-    Command::new(assert_cmd::cargo::cargo_bin("yap"))
-        .env_clear()
-        .env("OPENAI_API_KEY", KEY)
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
+    use std::process::Stdio;
+    spawn_yap(dir)
         .env("YAP_BASE_URL", fake.base())
         .env("YAP_MODEL", "m")
-        .current_dir(dir.path())
         .args([
             "batch",
             "run",

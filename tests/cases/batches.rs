@@ -3,7 +3,7 @@
 //! one shared back-off after a 429, --fail-fast, shards and --merge,
 //! Ctrl-C, and bad input with nothing sent.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -69,25 +69,7 @@ fn serve(
 ) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
-    loop {
-        let mut length = 0usize;
-        let mut line = String::new();
-        loop {
-            line.clear();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            if line == "\r\n" {
-                break;
-            }
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = v.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
+    while let Some(body) = read_request(&mut reader) {
         let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         max.fetch_max(now, Ordering::SeqCst);
@@ -214,6 +196,25 @@ fn results_come_in_input_order_with_failures_and_at_most_n_in_flight() {
     );
 }
 
+/// `yap replay --live in.jsonl --concurrency 2 -O out.jsonl`, to spawn
+/// and kill.
+fn batch_of_ten(dir: &Scratch, base: &str) -> std::process::Command {
+    let mut cmd = spawn_yap(dir);
+    cmd.args([
+        "replay",
+        "--live",
+        "in.jsonl",
+        "--base-url",
+        base,
+        "--concurrency",
+        "2",
+        "-O",
+        "out.jsonl",
+    ])
+    .stdin(std::process::Stdio::null());
+    cmd
+}
+
 #[test]
 fn a_killed_batch_resumes_with_every_index_once() {
     let dir = Scratch::new();
@@ -222,24 +223,7 @@ fn a_killed_batch_resumes_with_every_index_once() {
     }));
     let file = input(&dir, "in.jsonl", 10);
     let out_path = dir.path().join("out.jsonl");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("yap"))
-        .env_clear()
-        .env("OPENAI_API_KEY", KEY)
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .current_dir(dir.path())
-        .args([
-            "replay",
-            "--live",
-            "in.jsonl",
-            "--base-url",
-            &server.base,
-            "--concurrency",
-            "2",
-            "-O",
-            "out.jsonl",
-        ])
-        .stdin(std::process::Stdio::null())
+    let mut child = batch_of_ten(&dir, &server.base)
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -490,24 +474,7 @@ fn ctrl_c_finishes_the_records_in_flight_then_resume_goes_on() {
     }));
     let file = input(&dir, "in.jsonl", 12);
     let out_path = dir.path().join("out.jsonl");
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("yap"))
-        .env_clear()
-        .env("OPENAI_API_KEY", KEY)
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .current_dir(dir.path())
-        .args([
-            "replay",
-            "--live",
-            "in.jsonl",
-            "--base-url",
-            &server.base,
-            "--concurrency",
-            "2",
-            "-O",
-            "out.jsonl",
-        ])
-        .stdin(std::process::Stdio::null())
+    let child = batch_of_ten(&dir, &server.base)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();

@@ -355,20 +355,8 @@ fn a_silent_stdin_gets_one_note_and_is_still_read() {
         Reply::sse(stream_of(&["ok"])),
     ]);
     let spawn = |extra: &[&str]| {
-        Command::new(assert_cmd::cargo::cargo_bin("yap"))
-            .env_clear()
-            .env("OPENAI_API_KEY", KEY)
-            .env("HOME", dir.path())
-            .current_dir(dir.path())
-            .args([
-                "chat",
-                "--base-url",
-                &server.base(),
-                "-m",
-                "m",
-                "--retries",
-                "0",
-            ])
+        chat_command(&dir, &server)
+            .args(["--retries", "0"])
             .args(extra)
             .arg("translate")
             .stdin(Stdio::piped())

@@ -380,20 +380,8 @@ fn concurrent_appends_never_interleave_or_tear_lines() {
     let procs = 24;
     let children: Vec<_> = (0..procs)
         .map(|i| {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("yap"))
-                .env_clear()
-                .env("OPENAI_API_KEY", KEY)
-                .env("HOME", dir.path())
-                .current_dir(dir.path())
-                .args([
-                    "chat",
-                    "--base-url",
-                    &server.base(),
-                    "-m",
-                    "m",
-                    "--record",
-                    "c.jsonl",
-                ])
+            chat_command(&dir, &server)
+                .args(["--record", "c.jsonl"])
                 .arg(format!("process {i}"))
                 .stdin(std::process::Stdio::null())
                 .stdout(std::process::Stdio::null())

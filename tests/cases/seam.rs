@@ -301,7 +301,7 @@ fn an_http_error_from_the_live_source_is_part_of_the_value() {
 /// A keep-alive HTTP/1.1 server that answers every request on a
 /// connection with `body` (JSON) and counts the connections it accepted.
 fn keep_alive_server(body: String) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{BufReader, Write};
     use std::sync::atomic::{AtomicUsize, Ordering};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -315,25 +315,7 @@ fn keep_alive_server(body: String) -> (String, std::sync::Arc<std::sync::atomic:
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut writer = stream;
-                loop {
-                    let mut length = 0usize;
-                    let mut line = String::new();
-                    loop {
-                        line.clear();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                            return;
-                        }
-                        if line == "\r\n" {
-                            break;
-                        }
-                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                            length = v.trim().parse().unwrap_or(0);
-                        }
-                    }
-                    let mut request_body = vec![0; length];
-                    if reader.read_exact(&mut request_body).is_err() {
-                        return;
-                    }
+                while read_request(&mut reader).is_some() {
                     let reply = format!(
                         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
                         body.len()

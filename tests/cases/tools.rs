@@ -355,20 +355,8 @@ fn ctrl_c_during_a_command_kills_it_and_exits_130() {
     let dir = Scratch::new();
     let pid_file = dir.path().join("pid");
     let server = Server::start(vec![calls(&[("c1", "get_weather", "{}")]), answer("never")]);
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("yap"))
-        .env_clear()
-        .env("OPENAI_API_KEY", KEY)
-        .env("HOME", dir.path())
-        .current_dir(dir.path())
-        .args([
-            "chat",
-            "--base-url",
-            &server.base(),
-            "-m",
-            "m",
-            "--tool",
-            WEATHER,
-        ])
+    let child = chat_command(&dir, &server)
+        .args(["--tool", WEATHER])
         .args([
             "--tool-cmd",
             &format!("get_weather=echo $$ > {}; sleep 30", pid_file.display()),

@@ -143,7 +143,36 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// `yap` with an empty environment (no HOME config, no user keys), run in
 /// a scratch directory, with the test key in OPENAI_API_KEY.
 pub fn yap(dir: &Scratch) -> Yap {
-    let mut cmd = assert_cmd::Command::cargo_bin("yap").unwrap();
+    Yap(assert_cmd::Command::from_std(spawn_yap(dir)))
+}
+
+/// One HTTP/1.1 request off a kept-alive connection: its body (by its
+/// `content-length`), or `None` when the client closed it.
+pub fn read_request(reader: &mut impl std::io::BufRead) -> Option<Vec<u8>> {
+    let mut length = 0usize;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return None;
+        }
+        if line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some(body)
+}
+
+/// yap as a plain `std::process::Command`, with what [`yap`] has: for tests
+/// that spawn the child and hold it (signals, several at once, a late
+/// stdin, a kill).
+pub fn spawn_yap(dir: &Scratch) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("yap"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", dir.path().join("home"))
@@ -153,7 +182,14 @@ pub fn yap(dir: &Scratch) -> Yap {
         .env("XDG_DATA_HOME", dir.path().join("data"))
         .env("OPENAI_API_KEY", KEY)
         .current_dir(dir.path());
-    Yap(cmd)
+    cmd
+}
+
+/// [`spawn_yap`] for `yap chat --base-url … -m m`.
+pub fn chat_command(dir: &Scratch, server: &Server) -> std::process::Command {
+    let mut cmd = spawn_yap(dir);
+    cmd.args(["chat", "--base-url", &server.base(), "-m", "m"]);
+    cmd
 }
 
 /// `yap chat` against `server`, model `test-model`, no stdin.
@@ -224,14 +260,9 @@ pub fn cut_stream(pieces: &[&str]) -> Vec<u8> {
 /// `yap chat … hi` as a child process with piped stdout and stderr, for
 /// tests that read while it runs (closed pipes, signals).
 pub fn spawn_chat(dir: &Scratch, server: &Server) -> std::process::Child {
-    use std::process::{Command, Stdio};
-    Command::new(assert_cmd::cargo::cargo_bin("yap"))
-        .env_clear()
-        .env("OPENAI_API_KEY", KEY)
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .current_dir(dir.path())
-        .args(["chat", "--base-url", &server.base(), "-m", "m", "hi"])
+    use std::process::Stdio;
+    chat_command(dir, server)
+        .arg("hi")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
