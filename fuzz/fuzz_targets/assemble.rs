@@ -1,7 +1,7 @@
 //! An SSE stream through the chunk readers into the assembler, the way
 //! `exchange/mod.rs` does it, in both modes:
 //! - `--json` mode: `read::parse` (fast reader, serde_json fallback) into
-//!   `Assembler::new(true)`;
+//!   `Assembler::new(true)`, with `on_payload` (unknown members kept);
 //! - text mode: `fast::Resume::parse`, which must read exactly what a full
 //!   `fast::parse(data, false)` reads, into `Assembler::new(false)`.
 //! Then `to_document()`, `check()` and `warnings()`. Nothing may panic.
@@ -35,6 +35,8 @@ fuzz_target!(|input: &[u8]| {
 
         if let Ok(chunk) = read::parse(&data) {
             json_mode.on_chunk(&chunk);
+            // The members yap does not know, kept for `--json`.
+            json_mode.on_payload(&data);
             let _ = chunk.usage();
             let _ = chunk.error();
         }
