@@ -4,7 +4,9 @@
 //!   `Assembler::new(true)`, with `on_payload` (unknown members kept);
 //! - text mode: `fast::Resume::parse`, which must read exactly what a full
 //!   `fast::parse(data, false)` reads, into `Assembler::new(false)`.
-//! Then `to_document()`, `check()` and `warnings()`. Nothing may panic.
+//! Then `to_document()`, `check()` and `warnings()`. Nothing may panic,
+//! and skipping `on_payload` for payloads `ChunkReader::read_known` says
+//! are all known (as `exchange/mod.rs` does) gives the same document.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -16,12 +18,17 @@ use yap::stream::sse::decode_all;
 
 fuzz_target!(|input: &[u8]| {
     let mut json_mode = Assembler::new(true);
+    // `--json` as the exchange runs it: `on_payload` only for a payload
+    // the fast reader did not say is all known; `json_mode` always calls it.
+    let mut json_skip = Assembler::new(true);
+    let mut reader = read::ChunkReader::new(true);
     let mut text_mode = Assembler::new(false);
     let mut resume = fast::Resume::default();
 
     for (kind, data, _id) in decode_all(input, &[]) {
         if data == "[DONE]" {
             json_mode.done_seen = true;
+            json_skip.done_seen = true;
             text_mode.done_seen = true;
             continue;
         }
@@ -30,6 +37,7 @@ fuzz_target!(|input: &[u8]| {
                 .map(|v| v.get("error").cloned().unwrap_or(v))
                 .unwrap_or_else(|_| Value::String(data.clone()));
             json_mode.on_error(value.clone());
+            json_skip.on_error(value.clone());
             text_mode.on_error(value);
         }
 
@@ -39,6 +47,12 @@ fuzz_target!(|input: &[u8]| {
             json_mode.on_payload(&data);
             let _ = chunk.usage();
             let _ = chunk.error();
+        }
+        if let (Ok(chunk), known) = reader.read_known(&data) {
+            json_skip.on_chunk(&chunk);
+            if !known {
+                json_skip.on_payload(&data);
+            }
         }
 
         match resume.parse(&data) {
@@ -61,6 +75,11 @@ fuzz_target!(|input: &[u8]| {
         }
     }
 
+    assert_eq!(
+        json_skip.to_document(),
+        json_mode.to_document(),
+        "a payload said known had members only on_payload keeps"
+    );
     for asm in [&json_mode, &text_mode] {
         let doc = asm.to_document();
         let _ = serde_json::to_string(&doc).unwrap();

@@ -411,10 +411,13 @@ impl PumpState {
             self.stop = true;
             return Ok(());
         }
-        match self.reader.read(ev.data) {
+        let (read, known) = self.reader.read_known(ev.data);
+        match read {
             Ok(chunk) => {
                 asm.on_chunk(&chunk);
-                asm.on_payload(ev.data);
+                if !known {
+                    asm.on_payload(ev.data);
+                }
                 sink.chunk(&chunk)?;
                 // (`"error": null` reads as no error.)
                 if chunk.error.is_some() {

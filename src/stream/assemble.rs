@@ -75,7 +75,7 @@ pub struct Assembler {
 }
 
 /// The members each level of a chunk has that the assembler reads itself.
-const KNOWN_TOP: [&str; 8] = [
+pub(crate) const KNOWN_TOP: [&str; 8] = [
     "id",
     "object",
     "created",
@@ -85,7 +85,7 @@ const KNOWN_TOP: [&str; 8] = [
     "usage",
     "error",
 ];
-const KNOWN_CHOICE: [&str; 6] = [
+pub(crate) const KNOWN_CHOICE: [&str; 6] = [
     "index",
     "delta",
     "message",
@@ -93,7 +93,7 @@ const KNOWN_CHOICE: [&str; 6] = [
     "finish_reason",
     "logprobs",
 ];
-const KNOWN_DELTA: [&str; 6] = [
+pub(crate) const KNOWN_DELTA: [&str; 6] = [
     "role",
     "content",
     "reasoning_content",
@@ -635,6 +635,61 @@ mod tests {
         let mut text = Assembler::new(false);
         text.on_payload(r#"{"session_id":"s"}"#);
         assert!(text.to_document().get("session_id").is_none());
+    }
+
+    proptest::proptest! {
+        /// When the fast reader says the assembler knows every member of a
+        /// payload, `on_payload` has nothing to add: `--json` skips it.
+        #[test]
+        fn a_payload_said_known_adds_nothing_to_the_document(
+            top in proptest::sample::subsequence(
+                vec!["id", "object", "created", "model", "system_fingerprint", "usage",
+                     "error", "x_groq", "other"], 0..=9),
+            choice in proptest::sample::subsequence(
+                vec!["index", "delta", "text", "finish_reason", "logprobs", "extra"], 0..=6),
+            delta in proptest::sample::subsequence(
+                vec!["role", "content", "reasoning_content", "reasoning", "refusal",
+                     "tool_calls", "who"], 0..=7),
+        ) {
+            let value = |k: &str| match k {
+                "id" | "model" | "system_fingerprint" | "content" | "text" | "reasoning"
+                | "reasoning_content" => json!("x"),
+                "object" => json!("chat.completion.chunk"),
+                "created" | "index" => json!(0),
+                "usage" => json!({"prompt_tokens": 1}),
+                "x_groq" => json!({"usage": {"prompt_tokens": 1}}),
+                "role" => json!("assistant"),
+                "tool_calls" => json!([{"index": 0, "id": "t", "type": "function",
+                                         "function": {"name": "f", "arguments": "{}"}}]),
+                "error" | "finish_reason" | "logprobs" | "refusal" => Value::Null,
+                _ => json!({"a": [1, "b"]}),
+            };
+            let object = |keys: &[&str]| {
+                Value::Object(keys.iter().map(|k| (k.to_string(), value(k))).collect())
+            };
+            let mut c = object(&choice);
+            if choice.contains(&"delta") {
+                c["delta"] = object(&delta);
+            }
+            let mut chunk = object(&top);
+            chunk["choices"] = json!([c]);
+            let data = chunk.to_string();
+            let unknown = top.iter().any(|k| ["x_groq", "other"].contains(k))
+                || choice.contains(&"extra")
+                || (choice.contains(&"delta") && delta.contains(&"who"));
+            let (parsed, known) = crate::stream::fast::parse_known(&data).unwrap();
+            proptest::prop_assert_eq!(known, !unknown, "{}", data);
+            let mut with = Assembler::new(true);
+            let mut without = Assembler::new(true);
+            with.on_chunk(&parsed);
+            with.on_payload(&data);
+            without.on_chunk(&parsed);
+            if known {
+                proptest::prop_assert_eq!(with.to_document(), without.to_document());
+            } else {
+                proptest::prop_assert_ne!(with.to_document(), without.to_document());
+            }
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@
 
 use std::borrow::Cow;
 
+use super::assemble::{KNOWN_CHOICE, KNOWN_DELTA, KNOWN_TOP};
 use super::chunk::{ChoiceChunk, Chunk, Delta, Raw, ToolCallDelta, XGroq};
 
 /// `meta`: read `id`, `model`, `system_fingerprint` and `created` (only
@@ -25,6 +26,16 @@ pub fn parse(data: &str, meta: bool) -> Option<Chunk<'_>> {
     let chunk = r.chunk()?;
     r.ws();
     (r.i == r.b.len()).then_some(chunk)
+}
+
+/// [`parse`] with every member read (`meta`), and whether each member of
+/// the chunk, its choices and their deltas is one the assembler reads
+/// itself: then `--json` has nothing more to keep from the payload.
+pub fn parse_known(data: &str) -> Option<(Chunk<'_>, bool)> {
+    let mut r = Reader::new(data, true);
+    let chunk = r.chunk()?;
+    r.ws();
+    (r.i == r.b.len()).then_some((chunk, !r.unknown))
 }
 
 /// JSON's number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
@@ -83,6 +94,9 @@ struct Reader<'a> {
     i: usize,
     meta: bool,
     track: Track,
+    /// With `meta`: a member the assembler does not know was passed over
+    /// (`--json` keeps those, through `Assembler::on_payload`).
+    unknown: bool,
 }
 
 type Opt<T> = Option<Option<T>>;
@@ -95,7 +109,17 @@ impl<'a> Reader<'a> {
             i: 0,
             meta,
             track: Track::default(),
+            unknown: false,
         }
+    }
+
+    /// Pass over a member the chunk does not read; with `meta`, note it
+    /// when it is not one of `known` (the assembler's list for its level).
+    fn other(&mut self, key: &[u8], known: &[&str]) -> Option<()> {
+        if self.meta && !known.iter().any(|k| k.as_bytes() == key) {
+            self.unknown = true;
+        }
+        self.skip()
     }
 
     fn ws(&mut self) {
@@ -325,6 +349,8 @@ impl<'a> Reader<'a> {
             b"usage" => c.usage = self.captured(Self::raw)?,
             b"error" => c.error = self.captured(Self::raw)?,
             b"x_groq" => {
+                // Read for its usage, and kept whole by `--json`.
+                self.unknown = true;
                 c.x_groq = match self.captured(Self::raw)? {
                     None => None,
                     Some(raw) => Some(serde_json::from_str::<XGroq<'a>>(raw.0).ok()?),
@@ -340,7 +366,7 @@ impl<'a> Reader<'a> {
                     c.choices = Some(list);
                 }
             }
-            _ => self.skip()?,
+            _ => self.other(key, &KNOWN_TOP)?,
         }
         Some(())
     }
@@ -372,7 +398,7 @@ impl<'a> Reader<'a> {
             b"text" => c.text = self.captured(Self::opt_str)?,
             b"finish_reason" => c.finish_reason = self.captured(Self::opt_str)?,
             b"logprobs" => c.logprobs = self.captured(Self::raw)?,
-            _ => self.skip()?,
+            _ => self.other(key, &KNOWN_CHOICE)?,
         }
         Some(())
     }
@@ -396,7 +422,7 @@ impl<'a> Reader<'a> {
                     Some(raw) => Some(serde_json::from_str::<Vec<ToolCallDelta<'a>>>(raw.0).ok()?),
                 }
             }
-            _ => self.skip()?,
+            _ => self.other(key, &KNOWN_DELTA)?,
         }
         Some(())
     }

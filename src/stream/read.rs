@@ -32,6 +32,21 @@ impl ChunkReader {
         }
     }
 
+    /// [`ChunkReader::read`], and whether the assembler reads every member
+    /// of the payload itself (`false` when unsure: serde read it, or text
+    /// mode, where nothing more is kept anyway).
+    pub fn read_known<'a>(
+        &mut self,
+        data: &'a str,
+    ) -> (Result<Chunk<'a>, serde_json::Error>, bool) {
+        if self.meta
+            && let Some((chunk, known)) = fast::parse_known(data)
+        {
+            return (Ok(chunk), known);
+        }
+        (self.read(data), false)
+    }
+
     pub fn read<'a>(&mut self, data: &'a str) -> Result<Chunk<'a>, serde_json::Error> {
         if self.meta {
             return parse(data);
