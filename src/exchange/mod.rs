@@ -411,11 +411,10 @@ impl PumpState {
             self.stop = true;
             return Ok(());
         }
-        let (read, known) = self.reader.read_known(ev.data);
-        match read {
+        match self.reader.read(ev.data) {
             Ok(chunk) => {
                 asm.on_chunk(&chunk);
-                if !known {
+                if !self.reader.known() {
                     asm.on_payload(ev.data);
                 }
                 sink.chunk(&chunk)?;

@@ -20,6 +20,7 @@ pub fn parse(data: &str) -> Result<Chunk<'_>, serde_json::Error> {
 pub struct ChunkReader {
     meta: bool,
     resume: Resume,
+    known: bool,
 }
 
 impl ChunkReader {
@@ -29,27 +30,29 @@ impl ChunkReader {
         ChunkReader {
             meta,
             resume: Resume::default(),
+            known: false,
         }
     }
 
-    /// [`ChunkReader::read`], and whether the assembler reads every member
-    /// of the payload itself (`false` when unsure: serde read it, or text
-    /// mode, where nothing more is kept anyway).
-    pub fn read_known<'a>(
-        &mut self,
-        data: &'a str,
-    ) -> (Result<Chunk<'a>, serde_json::Error>, bool) {
-        if self.meta
-            && let Some((chunk, known)) = fast::parse_known(data)
-        {
-            return (Ok(chunk), known);
-        }
-        (self.read(data), false)
+    /// Whether the assembler reads every member of the payload read last
+    /// itself (`false` when unsure: serde read it, or text mode, where
+    /// nothing more is kept anyway): `--json` then skips `on_payload`.
+    pub fn known(&self) -> bool {
+        self.known
     }
 
     pub fn read<'a>(&mut self, data: &'a str) -> Result<Chunk<'a>, serde_json::Error> {
         if self.meta {
-            return parse(data);
+            return match fast::parse_known(data) {
+                Some((chunk, known)) => {
+                    self.known = known;
+                    Ok(chunk)
+                }
+                None => {
+                    self.known = false;
+                    serde_json::from_str(data)
+                }
+            };
         }
         match self.resume.parse(data) {
             Some(chunk) => Ok(chunk),
