@@ -170,26 +170,33 @@ pub fn substitute_dash(words: &[String], stdin: &str) -> Vec<String> {
         .collect()
 }
 
-/// An input as a file: FILE itself, or stdin spooled to a temporary file
+/// An input as a file: FILE itself, or stdin (or a FILE that is not a
+/// regular file: a pipe, `<(…)`, /dev/stdin) spooled to a temporary file
 /// (removed on drop), so that every line is checked before anything is
-/// sent and a line can be read twice (`yap replay`, `yap batch`).
+/// sent and a line can be read twice (`yap replay`, `yap batch`). A pipe
+/// opened a second time would wait for a writer that is gone.
 pub struct Spool {
     path: std::path::PathBuf,
     temporary: bool,
+    /// How the input is named in messages.
+    name: String,
 }
 
 impl Spool {
     /// `what` names the temporary file (`yap-WHAT-PID.jsonl`).
     pub fn new(arg: &str, what: &str) -> Result<Spool, Failure> {
-        if arg != "-" {
+        let regular = || std::fs::metadata(arg).map_or(true, |m| m.is_file() || m.is_dir());
+        if arg != "-" && regular() {
             return Ok(Spool {
                 path: std::path::PathBuf::from(arg),
                 temporary: false,
+                name: arg.to_string(),
             });
         }
+        let name = if arg == "-" { "stdin" } else { arg };
         let path = std::env::temp_dir().join(format!("yap-{what}-{}.jsonl", std::process::id()));
         let fail = |e: std::io::Error| {
-            Failure::usage(format!("cannot spool stdin to {}: {e}", path.display()))
+            Failure::usage(format!("cannot spool {name} to {}: {e}", path.display()))
         };
         let mut file = std::fs::OpenOptions::new()
             .write(true)
@@ -199,8 +206,15 @@ impl Spool {
         let spool = Spool {
             path: path.clone(),
             temporary: true,
+            name: name.to_string(),
         };
-        std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(fail)?;
+        if arg == "-" {
+            std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(fail)?;
+        } else {
+            let mut from = std::fs::File::open(arg)
+                .map_err(|e| Failure::usage(format!("cannot read {arg}: {e}")))?;
+            std::io::copy(&mut from, &mut file).map_err(fail)?;
+        }
         Ok(spool)
     }
 
@@ -210,11 +224,7 @@ impl Spool {
 
     /// How the input is named in messages.
     pub fn name(&self) -> String {
-        if self.temporary {
-            "stdin".to_string()
-        } else {
-            self.path.display().to_string()
-        }
+        self.name.clone()
     }
 }
 

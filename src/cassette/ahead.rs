@@ -58,11 +58,13 @@ impl Ahead {
     /// Start checking the second half of the file at `path` (when it is
     /// at least `min` bytes long and has a boundary past its middle).
     pub fn start(path: &Path, min: u64) -> Option<Ahead> {
-        let mut file = File::open(path).ok()?;
-        let len = file.metadata().ok()?.len();
-        if len < min.max(1) {
+        // A regular file only: a pipe opened twice would lose bytes.
+        let meta = std::fs::metadata(path).ok()?;
+        let len = meta.len();
+        if !meta.is_file() || len < min.max(1) {
             return None;
         }
+        let mut file = File::open(path).ok()?;
         let middle = len / 2;
         file.seek(SeekFrom::Start(middle)).ok()?;
         let mut window = Vec::with_capacity(LOOK);

@@ -856,12 +856,10 @@ impl<'de> Visitor<'de> for PlayResponse<'_> {
     }
 }
 
-/// A line-numbered message naming the cassette.
-pub fn bad_line_failure(path: &Path, bad: &BadLine) -> Failure {
-    Failure::new(
-        Kind::Usage,
-        format!("{}: {bad}; nothing was sent", path.display()),
-    )
+/// A line-numbered message naming the cassette (`name`: as the user gave
+/// it, "stdin" for `-`).
+pub fn bad_line_failure(name: &str, bad: &BadLine) -> Failure {
+    Failure::new(Kind::Usage, format!("{name}: {bad}; nothing was sent"))
 }
 
 #[cfg(test)]

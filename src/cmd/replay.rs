@@ -65,19 +65,17 @@ pub async fn run(
     let spool = Spool::new(args.file(), "replay")?;
     let path = spool.path();
     if args.live {
-        let name = shown(args.file(), path);
+        let name = spool.name();
         return live_records(conn, args, env, diag, cancel, &name, path).await;
     }
     let entries = match read::read_all(path) {
         Ok(Ok(entries)) => entries,
-        Ok(Err(bad)) => return Err(read::bad_line_failure(path, &bad).into()),
+        Ok(Err(bad)) => return Err(read::bad_line_failure(&spool.name(), &bad).into()),
         Err(e) => {
-            return Err(
-                Failure::usage(format!("cannot read {}: {e}", shown(args.file(), path))).into(),
-            );
+            return Err(Failure::usage(format!("cannot read {}: {e}", spool.name())).into());
         }
     };
-    let name = shown(args.file(), path);
+    let name = spool.name();
     for entry in &entries {
         if let read::Record::Newer(v) = &entry.record {
             return Err(Failure::usage(format!(
@@ -191,7 +189,7 @@ async fn live_records(
         .next_entry()
         .map_err(|e| Failure::usage(format!("cannot read {name}: {e}")))?
     {
-        let entry = entry.map_err(|bad| read::bad_line_failure(path, &bad))?;
+        let entry = entry.map_err(|bad| read::bad_line_failure(name, &bad))?;
         built.request(&entry)?;
         count += 1;
     }
@@ -229,7 +227,7 @@ fn nth_entry(path: &Path, name: &str, index: usize) -> Result<read::Entry, Failu
         .next_entry()
         .map_err(|e| Failure::usage(format!("cannot read {name}: {e}")))?
     {
-        let entry = entry.map_err(|bad| read::bad_line_failure(path, &bad))?;
+        let entry = entry.map_err(|bad| read::bad_line_failure(name, &bad))?;
         if i == index {
             return Ok(entry);
         }
@@ -372,7 +370,7 @@ async fn batch(
         let mut reader = read::Reader::open(path)?;
         let mut index = 0usize;
         while let Some(entry) = reader.next_entry()? {
-            let entry = entry.map_err(|bad| read::bad_line_failure(path, &bad))?;
+            let entry = entry.map_err(|bad| read::bad_line_failure(built.name, &bad))?;
             if wanted(index) {
                 let (prepared, _) = built.request(&entry)?;
                 common::preview(conn, settings, &prepared, diag)?;
@@ -407,7 +405,7 @@ async fn batch(
         loop {
             let entry = match reader.next_entry() {
                 Ok(Some(Ok(entry))) => entry,
-                Ok(Some(Err(bad))) => return Some(Err(read::bad_line_failure(path, &bad))),
+                Ok(Some(Err(bad))) => return Some(Err(read::bad_line_failure(built.name, &bad))),
                 Ok(None) => return None,
                 Err(e) => {
                     return Some(Err(Failure::usage(format!(
@@ -682,14 +680,5 @@ impl batch::Progress for BatchProgress {
             bar.inc(1);
         }
         self.show();
-    }
-}
-
-/// How the input is named in messages.
-fn shown(arg: &str, path: &Path) -> String {
-    if arg == "-" {
-        "stdin".to_string()
-    } else {
-        path.display().to_string()
     }
 }

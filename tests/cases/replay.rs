@@ -641,3 +641,33 @@ fn a_long_cassette_is_checked_in_two_halves_before_anything_plays() {
         assert!(err.contains(&format!("response.events[{n}]")), "{n}: {err}");
     }
 }
+
+/// A FILE that is a pipe (`<(…)`, /dev/stdin from a pipe) is read once into
+/// a temporary file: replay reads a line twice, and a pipe opened again
+/// would wait for a writer that is gone.
+#[test]
+fn a_pipe_as_file_is_spooled_and_named_as_given() {
+    let dir = Scratch::new();
+    let server = Server::one(Reply::sse(stream_of(&["from ", "a pipe"])));
+    let live = record(&dir, &server, "text", &[]);
+    let text = std::fs::read_to_string(dir.path().join("c.jsonl")).unwrap();
+    let mut cmd = yap(&dir);
+    cmd.env_remove("OPENAI_API_KEY")
+        .args(["replay", "/dev/stdin"])
+        .write_stdin(text)
+        .timeout(Duration::from_secs(20));
+    let piped = cmd.output().unwrap();
+    same(&live, &piped, "replay /dev/stdin");
+    assert_eq!(stdout(&piped), "from a pipe\n");
+    let mut cmd = yap(&dir);
+    cmd.args(["replay", "/dev/stdin"])
+        .write_stdin("{oops\n")
+        .timeout(Duration::from_secs(20));
+    let bad = cmd.output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).starts_with("yap: error: /dev/stdin: line 1: "),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -118,6 +118,12 @@ impl Yap {
         self
     }
 
+    /// Kill the child after `d` (a test of something that could hang).
+    pub fn timeout(&mut self, d: std::time::Duration) -> &mut Yap {
+        self.0.timeout(d);
+        self
+    }
+
     /// Run, and check that the key is in neither stdout nor stderr.
     pub fn output(&mut self) -> std::io::Result<std::process::Output> {
         let out = self.0.output()?;
