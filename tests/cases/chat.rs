@@ -245,17 +245,8 @@ fn version_and_help() {
 
 /// `script` gives yap a terminal on stdin, stdout and stderr.
 fn spawn_in_terminal(dir: &Scratch, command: &str) -> std::process::Child {
-    use std::process::{Command, Stdio};
-    Command::new("script")
-        .args(["-qec", command, "/dev/null"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", dir.path())
-        // The history and the input history stay in the scratch folder.
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("OPENAI_API_KEY", KEY)
-        .env("TERM", "xterm")
-        .current_dir(dir.path())
+    use std::process::Stdio;
+    on_terminal(dir, command, "xterm")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -4,7 +4,7 @@
 //! before it types, and asserts what the user sees or the server received.
 
 use std::io::{Read, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -42,16 +42,7 @@ impl Pty {
             "exec {} {args}",
             assert_cmd::cargo::cargo_bin("yap").display()
         );
-        let mut child = Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", dir.path().join("home"))
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .env("XDG_DATA_HOME", dir.path().join("data"))
-            .env("OPENAI_API_KEY", KEY)
-            .env("TERM", term)
-            .current_dir(dir.path())
+        let mut child = on_terminal(dir, &command, term)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

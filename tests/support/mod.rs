@@ -179,6 +179,24 @@ pub fn read_request(reader: &mut impl std::io::BufRead) -> Option<Vec<u8>> {
 /// stdin, a kill).
 pub fn spawn_yap(dir: &Scratch) -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("yap"));
+    in_scratch(&mut cmd, dir);
+    cmd
+}
+
+/// `script -qec COMMAND /dev/null`: COMMAND (a shell line that runs yap)
+/// on a terminal of type `term` (stdin, stdout and stderr), with what
+/// [`yap`] has.
+pub fn on_terminal(dir: &Scratch, command: &str, term: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", command, "/dev/null"]);
+    in_scratch(&mut cmd, dir);
+    cmd.env("TERM", term);
+    cmd
+}
+
+/// The environment every test's yap runs in: nothing of the user's, the
+/// test key, and every folder yap writes to inside the scratch folder.
+fn in_scratch(cmd: &mut std::process::Command, dir: &Scratch) {
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", dir.path().join("home"))
@@ -188,7 +206,6 @@ pub fn spawn_yap(dir: &Scratch) -> std::process::Command {
         .env("XDG_DATA_HOME", dir.path().join("data"))
         .env("OPENAI_API_KEY", KEY)
         .current_dir(dir.path());
-    cmd
 }
 
 /// [`spawn_yap`] for `yap chat --base-url … -m m`.
