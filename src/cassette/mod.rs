@@ -197,6 +197,14 @@ pub struct Lookup {
 /// endpoint whatever the base URL, the same body compared as JSON; the
 /// newest match wins. Lines that are not exchanges never match.
 pub fn find(path: &Path, endpoint: Option<&str>, body: Option<&Value>) -> io::Result<Lookup> {
+    // A match is read again from its offset, and a miss appended: a pipe
+    // (`<(…)`) would wait for a writer that is gone.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file (--cassette reads it twice and appends to it;              use a file, or yap replay for a pipe)",
+        ));
+    }
     let mut reader = read::Reader::open(path)?;
     let mut lookup = Lookup::default();
     while let Some(entry) = reader.next_entry()? {

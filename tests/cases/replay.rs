@@ -671,3 +671,23 @@ fn a_pipe_as_file_is_spooled_and_named_as_given() {
         stderr(&bad)
     );
 }
+
+/// `--cassette` reads a match twice and appends a miss: a pipe is refused
+/// (exit 2 naming it), nothing sent.
+#[test]
+fn a_pipe_is_no_cassette() {
+    let dir = Scratch::new();
+    let unused = Server::one(Reply::sse(stream_of(&["live"]))).unused();
+    let mut cmd = chat(&dir, &unused);
+    cmd.args(["--cassette", "/dev/stdin", "hi"])
+        .write_stdin("")
+        .timeout(Duration::from_secs(20));
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cassette /dev/stdin: not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&out), "");
+}
