@@ -325,24 +325,37 @@ pub fn step_line(ex: &Exchange, mode: Mode, key: Option<&ApiKey>, calls_run: boo
         tool_calls_run: calls_run,
         response,
     };
-    let text = serde_json::to_string(&out).unwrap_or_default();
+    // Sized once: a long stream's line is as long as the stream, and each
+    // doubling of a growing buffer copied all of it.
+    let events: usize = ex.recording.as_ref().map_or(0, |r| {
+        r.events.iter().map(|e| e.data.len() * 5 / 4 + 24).sum()
+    });
+    let mut text = Vec::with_capacity(events + 4096);
+    if serde_json::to_writer(&mut text, &out).is_err() {
+        text.clear();
+    }
+    let text = String::from_utf8(text).unwrap_or_default();
     match key {
-        Some(k) => scrub(&text, k),
+        Some(k) => scrub(text, k),
         None => text,
     }
 }
 
 /// Replace the key wherever it appears, as itself or as JSON escapes it.
-fn scrub(text: &str, key: &str) -> String {
-    let mut out = text.to_string();
+/// The text is handed back as it is (no copy) when it holds neither.
+fn scrub(text: String, key: &str) -> String {
+    let mut out = text;
     // The escaped form first: it may hold the key's tail as itself.
     if let Ok(escaped) = serde_json::to_string(key) {
         let inner = escaped.trim_matches('"');
-        if inner != key && !inner.is_empty() {
+        if inner != key && !inner.is_empty() && out.contains(inner) {
             out = out.replace(inner, "[redacted]");
         }
     }
-    out.replace(key, "[redacted]")
+    if out.contains(key) {
+        out = out.replace(key, "[redacted]");
+    }
+    out
 }
 
 /// Append one line to the cassette at `path` (created when missing): one
@@ -365,22 +378,24 @@ pub fn append(path: &Path, line: &str) -> Result<(), Failure> {
         .open(path)
         .map_err(fail)?;
     lock(&file).map_err(fail)?;
-    let mut bytes = Vec::with_capacity(line.len() + 2);
     let len = file.metadata().map_err(fail)?.len();
+    let mut torn = false;
     if len > 0 {
         let mut last = [0u8; 1];
         file.seek(SeekFrom::Start(len - 1)).map_err(fail)?;
         file.read_exact(&mut last).map_err(fail)?;
-        if last[0] != b'\n' {
-            bytes.push(b'\n');
-        }
+        torn = last[0] != b'\n';
     }
-    bytes.extend_from_slice(line.as_bytes());
-    bytes.push(b'\n');
-    // One write; a short one (a full disk) is finished under the same lock.
-    let n = file.write(&bytes).map_err(fail)?;
-    if n < bytes.len() {
-        file.write_all(&bytes[n..]).map_err(fail)?;
+    let parts: [&[u8]; 3] = [if torn { b"\n" } else { b"" }, line.as_bytes(), b"\n"];
+    // One write (gathered: the line is not copied, and a long stream's line
+    // is as long as the stream); a short one (a full disk) is finished
+    // under the same lock.
+    let slices = parts.map(io::IoSlice::new);
+    let mut n = file.write_vectored(&slices).map_err(fail)?;
+    for part in parts {
+        let skip = n.min(part.len());
+        n -= skip;
+        file.write_all(&part[skip..]).map_err(fail)?;
     }
     // The lock goes with the file.
     Ok(())
@@ -479,7 +494,8 @@ mod tests {
 
     #[test]
     fn the_key_is_scrubbed_also_escaped() {
-        assert_eq!(scrub("a sk-1 b", "sk-1"), "a [redacted] b");
-        assert_eq!(scrub(r#"x\"k"#, "\"k"), "x[redacted]");
+        assert_eq!(scrub("a sk-1 b".into(), "sk-1"), "a [redacted] b");
+        assert_eq!(scrub(r#"x\"k"#.into(), "\"k"), "x[redacted]");
+        assert_eq!(scrub("no key here".into(), "sk-1"), "no key here");
     }
 }
