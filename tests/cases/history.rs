@@ -759,14 +759,7 @@ fn the_interactive_chat_records_each_turn_and_continues() {
             bin.display(),
             server.base()
         );
-        let mut child = std::process::Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", dir.path())
-            .env("OPENAI_API_KEY", KEY)
-            .env("TERM", "xterm")
-            .current_dir(dir.path())
+        let mut child = on_terminal(&dir, &command, "xterm")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

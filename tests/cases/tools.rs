@@ -601,14 +601,7 @@ fn confirm_on_a_terminal_asks_before_each_command() {
             WEATHER,
             marker.display()
         );
-        let mut child = std::process::Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", dir.path())
-            .env("OPENAI_API_KEY", KEY)
-            .env("TERM", "xterm")
-            .current_dir(dir.path())
+        let mut child = on_terminal(&dir, &command, "xterm")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -841,27 +834,23 @@ fn a_cassette_plays_each_step_of_a_loop_while_the_commands_run_locally() {
     drop(server);
     std::fs::remove_file(&marker).unwrap();
     // No server, no key: both steps come from the cassette, the command runs.
-    let again = yap(&dir)
-        .env_remove("OPENAI_API_KEY")
-        .args([
-            "chat",
-            "--base-url",
-            "http://127.0.0.1:1/v1",
-            "-m",
-            "test-model",
-        ])
-        .args([
-            "--tool",
-            WEATHER,
-            "--tool-cmd",
-            &command,
-            "--cassette",
-            "loop.jsonl",
-        ])
-        .args(["--cassette-mode", "replay", "x"])
-        .write_stdin("")
-        .output()
-        .unwrap();
+    let offline = |cassette: &str| {
+        yap(&dir)
+            .env_remove("OPENAI_API_KEY")
+            .args([
+                "chat",
+                "--base-url",
+                "http://127.0.0.1:1/v1",
+                "-m",
+                "test-model",
+            ])
+            .args(["--tool", WEATHER, "--tool-cmd", &command])
+            .args(["--cassette", cassette, "--cassette-mode", "replay", "x"])
+            .write_stdin("")
+            .output()
+            .unwrap()
+    };
+    let again = offline("loop.jsonl");
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert_eq!(stdout(&again), stdout(&first));
     assert!(marker.exists(), "the tool command did not run");
@@ -872,27 +861,7 @@ fn a_cassette_plays_each_step_of_a_loop_while_the_commands_run_locally() {
     // A cassette that lacks the second step: replay mode names it, exit 2.
     let text = std::fs::read_to_string(&cassette).unwrap();
     dir.write("half.jsonl", format!("{}\n", text.lines().next().unwrap()));
-    let half = yap(&dir)
-        .env_remove("OPENAI_API_KEY")
-        .args([
-            "chat",
-            "--base-url",
-            "http://127.0.0.1:1/v1",
-            "-m",
-            "test-model",
-        ])
-        .args([
-            "--tool",
-            WEATHER,
-            "--tool-cmd",
-            &command,
-            "--cassette",
-            "half.jsonl",
-        ])
-        .args(["--cassette-mode", "replay", "x"])
-        .write_stdin("")
-        .output()
-        .unwrap();
+    let half = offline("half.jsonl");
     assert_eq!(half.status.code(), Some(2), "{}", stderr(&half));
     assert!(
         stderr(&half).contains("this step's request"),
