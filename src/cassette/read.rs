@@ -303,6 +303,10 @@ struct Check<'a> {
 }
 
 impl scan::Events for Check<'_> {
+    fn may_jump(&self) -> bool {
+        self.ahead.is_some()
+    }
+
     fn jump(&mut self, at: u64) -> Option<u64> {
         if self.ahead.as_ref()?.at != self.line_start + at {
             return None;

@@ -31,6 +31,11 @@ pub trait Events {
     fn jump(&mut self, _at: u64) -> Option<u64> {
         None
     }
+    /// Whether [`Events::jump`] may say yes this line (asked once, so that
+    /// a scan that never jumps makes no call per element).
+    fn may_jump(&self) -> bool {
+        false
+    }
 }
 
 /// A reader the scanner can move forward without reading what it passes.
@@ -227,6 +232,7 @@ pub fn line<R: Skip>(reader: &mut R, events: &mut dyn Events) -> io::Result<Scan
         events,
         stopped: false,
     };
+    let may_jump = st.events.may_jump();
     let mut read = 0u64;
     'outer: loop {
         let buf = reader.fill_buf()?;
@@ -293,7 +299,7 @@ pub fn line<R: Skip>(reader: &mut R, events: &mut dyn Events) -> io::Result<Scan
                         && st.capture.is_some_and(|d| d == st.stack.len())
                     {
                         let at = read + i as u64;
-                        if let Some(to) = st.events.jump(at) {
+                        if may_jump && let Some(to) = st.events.jump(at) {
                             let n = to.saturating_sub(at);
                             let left = (buf.len() - i) as u64;
                             if n <= left {
